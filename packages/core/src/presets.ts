@@ -1,0 +1,122 @@
+/**
+ * Named architectures, parameterised by code (hidden) size and input shape, so
+ * that dense and convolutional models compare at the same code size.
+ */
+import { AelabError, ErrorCode, formatShape } from "./errors.ts";
+import { inferShapes } from "./shapes.ts";
+import { autoencoderSpecSchema, type AutoencoderSpec, type AutoencoderSpecInput, type LayerSpec } from "./spec.ts";
+import { shapeSize } from "./tensor.ts";
+
+export const PRESET_NAMES = ["dense", "deep-dense", "conv", "seed-conv"] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+export interface PresetOptions {
+  inputShape: number[];
+  /** Code size; ignored by `seed-conv`, whose code is the 7×7×16 feature map. */
+  hiddenSize: number;
+  loss?: "mse" | "bce";
+  name?: string;
+}
+
+function requireImage(preset: string, shape: number[], divisor: number): [number, number, number] {
+  if (shape.length !== 3 || shape[0] % divisor !== 0 || shape[1] % divisor !== 0) {
+    throw new AelabError(
+      ErrorCode.InvalidSpec,
+      `Preset "${preset}" needs an image input [height, width, channels] with height and width divisible by ${divisor}. Received: input shape ${formatShape(shape)}`,
+    );
+  }
+  return [shape[0], shape[1], shape[2]];
+}
+
+function layersFor(preset: PresetName, shape: number[], hidden: number): { encoder: LayerSpec[]; decoder: LayerSpec[] } {
+  const d = shapeSize(shape);
+  const unflatten: LayerSpec[] = shape.length > 1 ? [{ type: "reshape", targetShape: shape }] : [];
+  const flatten: LayerSpec[] = shape.length > 1 ? [{ type: "flatten" }] : [];
+  switch (preset) {
+    case "dense":
+      return {
+        encoder: [...flatten, { type: "dense", units: hidden, activation: "linear" }],
+        decoder: [{ type: "dense", units: d, activation: "sigmoid" }, ...unflatten],
+      };
+    case "deep-dense":
+      return {
+        encoder: [...flatten, { type: "dense", units: 256, activation: "relu" }, { type: "dense", units: 128, activation: "relu" }, { type: "dense", units: hidden, activation: "linear" }],
+        decoder: [{ type: "dense", units: 128, activation: "relu" }, { type: "dense", units: 256, activation: "relu" }, { type: "dense", units: d, activation: "sigmoid" }, ...unflatten],
+      };
+    case "conv": {
+      const [h, w, c] = requireImage(preset, shape, 4);
+      const conv = (filters: number): LayerSpec => ({ type: "conv2d", filters, kernelSize: 3, strides: 1, padding: "same", activation: "relu" });
+      const pool: LayerSpec = { type: "maxPool2d", poolSize: 2, padding: "valid" };
+      const up = (filters: number): LayerSpec => ({ type: "conv2dTranspose", filters, kernelSize: 3, strides: 2, padding: "same", activation: "relu" });
+      return {
+        encoder: [conv(16), pool, conv(8), pool, { type: "flatten" }, { type: "dense", units: hidden, activation: "linear" }],
+        decoder: [
+          { type: "dense", units: (h / 4) * (w / 4) * 8, activation: "relu" },
+          { type: "reshape", targetShape: [h / 4, w / 4, 8] },
+          up(8),
+          up(16),
+          { type: "conv2d", filters: c, kernelSize: 3, strides: 1, padding: "same", activation: "sigmoid" },
+        ],
+      };
+    }
+    case "seed-conv": {
+      const [, , c] = requireImage(preset, shape, 4);
+      return {
+        encoder: [
+          { type: "conv2d", filters: 32, kernelSize: 3, strides: 1, padding: "same", activation: "relu" },
+          { type: "maxPool2d", poolSize: 2, padding: "same" },
+          { type: "conv2d", filters: 16, kernelSize: 3, strides: 1, padding: "same", activation: "relu" },
+          { type: "maxPool2d", poolSize: 2, padding: "same" },
+        ],
+        decoder: [
+          { type: "conv2dTranspose", filters: 16, kernelSize: 3, strides: 2, padding: "same", activation: "relu" },
+          { type: "conv2dTranspose", filters: 32, kernelSize: 3, strides: 2, padding: "same", activation: "relu" },
+          { type: "conv2d", filters: c, kernelSize: 3, strides: 1, padding: "same", activation: "sigmoid" },
+        ],
+      };
+    }
+    default: {
+      const unknown: never = preset;
+      throw new AelabError(ErrorCode.InvalidSpec, `Unknown preset. Received: ${String(unknown)}`);
+    }
+  }
+}
+
+export function isPresetName(name: string): name is PresetName {
+  return (PRESET_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * Builds a validated spec from a preset.
+ *
+ * @example
+ * const spec = presetSpec("conv", { inputShape: [28, 28, 1], hiddenSize: 32 });
+ */
+export function presetSpec(preset: string, options: PresetOptions): AutoencoderSpec {
+  if (!isPresetName(preset)) {
+    throw new AelabError(ErrorCode.InvalidSpec, `Unknown architecture preset; expected one of ${PRESET_NAMES.join(", ")}. Received: ${JSON.stringify(preset)}`);
+  }
+  if (!Number.isInteger(options.hiddenSize) || options.hiddenSize < 1) {
+    throw new AelabError(ErrorCode.InvalidSpec, `hiddenSize must be a positive integer. Received: hiddenSize=${String(options.hiddenSize)}`);
+  }
+  const input: AutoencoderSpecInput = {
+    name: options.name ?? (preset === "seed-conv" ? preset : `${preset}-h${options.hiddenSize}`),
+    architecture: preset,
+    input: { shape: options.inputShape, scaling: "unit" },
+    ...layersFor(preset, options.inputShape, options.hiddenSize),
+    loss: options.loss ?? (preset === "seed-conv" ? "bce" : "mse"),
+  };
+  const spec = autoencoderSpecSchema.parse(input);
+  inferShapes(spec);
+  return spec;
+}
+
+/** Warns when a code is at least as large as the input and nothing stops it learning the identity. */
+export function specWarnings(spec: AutoencoderSpec): string[] {
+  const { codeSize } = inferShapes(spec);
+  const inputSize = shapeSize(spec.input.shape);
+  const regularised = spec.noise !== undefined || spec.regularization.activityL1 > 0;
+  return codeSize >= inputSize && !regularised
+    ? [`The code (${codeSize} values) is not smaller than the input (${inputSize}) and the spec has no noise or sparsity penalty, so the model can learn the identity.`]
+    : [];
+}

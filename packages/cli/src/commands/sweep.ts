@@ -1,0 +1,88 @@
+import { createTracker } from "@aelab/tracking";
+import { exportRun, metricOf, parseSweepConfig, readConfigFile, runSweep, type SweepOutcome } from "@aelab/training";
+import { resolve } from "node:path";
+import type { CliContext } from "../context.ts";
+import { EXIT, exitCodeFor } from "../exit-codes.ts";
+import { duration, fmt, table } from "../format.ts";
+import { createProgressReporter } from "../progress.ts";
+import { createRegistry } from "../registry.ts";
+
+export interface SweepFlags {
+  backend?: string;
+  export: boolean;
+  out?: string;
+}
+
+export async function sweepCommand(file: string, flags: SweepFlags, ctx: CliContext): Promise<number> {
+  const started = performance.now();
+  const sweep = parseSweepConfig(readConfigFile(file), file);
+  if (flags.backend) for (const t of sweep.trials) t.config.training.backend = flags.backend;
+  const registry = createRegistry();
+  const tracker = await createTracker({ url: ctx.db });
+  const reporter = createProgressReporter();
+  try {
+    const result = await runSweep({ sweep, registry, tracker, artifactsDir: ctx.artifactsDir, reporter, signal: ctx.signal });
+    reporter.stop();
+    ctx.out("");
+    ctx.out(summaryTable(result, sweep.metric.name));
+    ctx.out(`\nMean-image baseline (predict the average training digit): val MSE ${fmt(result.meanImageValMse)}`);
+    let code: number = result.outcomes.some((o) => o.status === "failed") ? EXIT.runFailed : EXIT.ok;
+    if (sweep.exportBest && flags.export && result.best) {
+      const best = result.best;
+      ctx.out(`\nBest run: ${best.name} (${best.runId}), ${sweep.metric.name} ${fmt(metricOf(best, sweep.metric.name))}. Exporting to ONNX…`);
+      try {
+        const exported = await exportRun({
+          tracker,
+          registry,
+          runId: best.runId,
+          parts: ["encoder", "decoder", "full"],
+          outDir: resolve(flags.out ?? "artifacts/onnx"),
+        });
+        ctx.out(
+          table(
+            ["part", "file", "bytes", `max |${exported.onnxBackend} − ${exported.referenceBackend}|`],
+            exported.files.map((f) => [f.part, f.path, f.bytes, f.parity.toExponential(2)]),
+            ["l", "l", "r", "r"],
+          ),
+        );
+        ctx.out(`Parity measured on ${exported.samples} real validation digits (onnxruntime-node vs TensorFlow.js).`);
+      } catch (error) {
+        ctx.err(`Export failed: ${error instanceof Error ? error.message : String(error)}`);
+        code = exitCodeFor(error);
+      }
+    }
+    ctx.out(`\nSweep ${result.sweepId} took ${duration((performance.now() - started) / 1000)}. Runs are in ${ctx.db}.`);
+    ctx.out("Compare them in the dashboard:  npx aelab dashboard   (serves http://127.0.0.1:3000)");
+    return code;
+  } finally {
+    reporter.stop();
+    await tracker.close();
+  }
+}
+
+function summaryTable(result: SweepOutcome, metric: string): string {
+  const rows = [...result.outcomes]
+    .sort((a, b) => a.architecture.localeCompare(b.architecture) || a.hiddenSize - b.hiddenSize)
+    .map((o) => {
+      const v = metricOf(o, metric);
+      const vsPca = v !== undefined && Number.isFinite(o.pcaValMse) ? `${((v / o.pcaValMse - 1) * 100).toFixed(0)}%` : "–";
+      return [
+        o.architecture,
+        o.hiddenSize,
+        o.status,
+        o.backend ?? "–",
+        o.best?.epoch ?? "–",
+        fmt(o.best?.valMse),
+        fmt(o.best?.valBce),
+        fmt(o.pcaValMse),
+        vsPca,
+        o.best ? Math.round(o.history.reduce((s, h) => s + h.samplesPerSecond, 0) / o.history.length) : "–",
+        o.runId.slice(0, 8),
+      ];
+    });
+  return table(
+    ["architecture", "hidden", "status", "backend", "best epoch", "val MSE", "val BCE", "PCA val MSE", "vs PCA", "samples/s", "run"],
+    rows,
+    ["l", "r", "l", "l", "r", "r", "r", "r", "r", "r", "l"],
+  );
+}

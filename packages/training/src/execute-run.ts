@@ -1,0 +1,184 @@
+/**
+ * One tracked run: record it, resolve a backend that can train the model,
+ * train, log every epoch, save the best weights, and end it as finished or
+ * failed. Nothing is lost: any error after the run is recorded ends it failed.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { join, resolve } from "node:path";
+import { inferShapes, initializeWeights, serializeWeights, type BackendRegistry, type NeutralWeights } from "@aelab/core";
+import type { ParamValue, Tracker } from "@aelab/tracking";
+import type { Baselines } from "./baselines.ts";
+import type { PreparedData } from "./datasets.ts";
+import type { Reporter } from "./reporter.ts";
+import type { RunConfig } from "./run-config.ts";
+import { trainLoop, type EpochReport } from "./train-loop.ts";
+
+export interface ExecuteRunOptions {
+  config: RunConfig;
+  data: PreparedData;
+  baselines: Baselines;
+  registry: BackendRegistry;
+  tracker: Tracker;
+  /** Weights are written to `<artifactsDir>/<runId>/weights.aelw`. */
+  artifactsDir: string;
+  sweepId?: string;
+  extraParams?: Record<string, ParamValue>;
+  reporter?: Reporter;
+  signal?: AbortSignal;
+  position?: { index: number; total: number };
+}
+
+export interface RunOutcome {
+  runId: string;
+  name: string;
+  status: "finished" | "failed";
+  backend: string | null;
+  architecture: string;
+  hiddenSize: number;
+  best: EpochReport | undefined;
+  history: EpochReport[];
+  pcaValMse: number;
+  meanImageValMse: number;
+  weights?: NeutralWeights;
+  weightsPath?: string;
+  error?: string;
+}
+
+export function runParams(config: RunConfig): Record<string, ParamValue> {
+  const { training, spec } = config;
+  return {
+    architecture: spec.architecture,
+    hiddenSize: inferShapes(spec).codeSize,
+    loss: spec.loss,
+    epochs: training.epochs,
+    batchSize: training.batchSize,
+    optimizer: training.optimizer.name,
+    learningRate: training.optimizer.learningRate,
+    seed: training.seed,
+    backendRequested: training.backend,
+    dataSource: config.data.source,
+    dataLimit: config.data.limit ?? 0,
+  };
+}
+
+export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome> {
+  const { config, tracker, reporter } = options;
+  const shapes = inferShapes(config.spec);
+  const hiddenSize = shapes.codeSize;
+  const run = await tracker.startRun({
+    experimentName: config.experiment,
+    name: config.name,
+    sweepId: options.sweepId,
+    architecture: config.spec.architecture,
+    hiddenSize,
+    spec: config.spec,
+    seed: config.training.seed,
+    split: options.data.description,
+    params: { ...runParams(config), ...options.extraParams },
+    tags: { host: hostname() },
+  });
+  const outcome: RunOutcome = {
+    runId: run.id,
+    name: config.name,
+    status: "failed",
+    backend: null,
+    architecture: config.spec.architecture,
+    hiddenSize,
+    best: undefined,
+    history: [],
+    pcaValMse: Number.NaN,
+    meanImageValMse: Number.NaN,
+  };
+  try {
+    const backend = await options.registry.resolve(config.training.backend, { purpose: "train", spec: config.spec });
+    const info = backend.info();
+    outcome.backend = info.name;
+    await tracker.setBackend(run.id, info.name);
+    await tracker.setTags(run.id, { backendDetail: info.detail });
+    reporter?.runStart?.({
+      runId: run.id,
+      name: config.name,
+      backend: info.detail,
+      index: options.position?.index ?? 1,
+      total: options.position?.total ?? 1,
+      epochs: config.training.epochs,
+    });
+
+    outcome.meanImageValMse = options.baselines.meanImage();
+    outcome.pcaValMse = options.baselines.pcaMse(hiddenSize);
+    await tracker.logMetrics(run.id, [
+      { key: "pca_val_mse", value: outcome.pcaValMse, step: 0 },
+      { key: "mean_image_val_mse", value: outcome.meanImageValMse, step: 0 },
+    ]);
+
+    const trainer = await backend.createTrainer!({
+      spec: config.spec,
+      weights: initializeWeights(config.spec, config.training.seed),
+      optimizer: config.training.optimizer,
+      seed: config.training.seed,
+    });
+    try {
+      const result = await trainLoop({
+        trainer,
+        training: config.training,
+        train: options.data.split.train,
+        validation: options.data.split.validation,
+        signal: options.signal,
+        onBatch: (p) => reporter?.batch?.(p),
+        onEpoch: async (r) => {
+          reporter?.epoch?.({ ...r, runId: run.id });
+          await tracker.logMetrics(run.id, [
+            { key: "train_loss", value: r.trainLoss, step: r.epoch, epoch: r.epoch },
+            { key: "val_loss", value: r.valLoss, step: r.epoch, epoch: r.epoch },
+            { key: "val_mse", value: r.valMse, step: r.epoch, epoch: r.epoch },
+            { key: "val_bce", value: r.valBce, step: r.epoch, epoch: r.epoch },
+            { key: "samples_per_second", value: r.samplesPerSecond, step: r.epoch, epoch: r.epoch },
+          ]);
+          await tracker.heartbeat(run.id);
+        },
+      });
+      outcome.history = result.history;
+      outcome.best = result.best;
+      outcome.weights = result.weights;
+      outcome.weightsPath = await saveWeights(options, run.id, result.weights);
+      if (result.status !== "finished") {
+        outcome.error = result.failure?.reason ?? result.status;
+        await tracker.endRun(run.id, { status: "failed", error: outcome.error });
+      } else {
+        outcome.status = "finished";
+        if (result.stoppedEarly) await tracker.setTags(run.id, { stoppedEarly: `epoch ${result.history.length}` });
+        await tracker.endRun(run.id, { status: "finished" });
+      }
+    } finally {
+      await trainer.dispose();
+    }
+  } catch (error) {
+    outcome.error = error instanceof Error ? error.message : String(error);
+    await tracker.endRun(run.id, { status: "failed", error: outcome.error });
+  }
+  reporter?.runEnd?.({
+    runId: run.id,
+    name: config.name,
+    status: outcome.status,
+    bestValMse: outcome.best?.valMse ?? null,
+    error: outcome.error,
+  });
+  return outcome;
+}
+
+async function saveWeights(options: ExecuteRunOptions, runId: string, weights: NeutralWeights): Promise<string> {
+  const dir = resolve(options.artifactsDir, runId);
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, "weights.aelw");
+  const bytes = serializeWeights(weights);
+  writeFileSync(path, bytes);
+  await options.tracker.logArtifact(runId, {
+    kind: "weights",
+    path,
+    bytes: bytes.length,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+  });
+  return path;
+}

@@ -1,0 +1,135 @@
+/**
+ * Export is a parity gate: write the run's encoder / decoder / full model as
+ * ONNX, run them under ONNX Runtime on real validation samples, compare with
+ * the backend that trained the run, and record the figure on the run.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import {
+  AelabError,
+  ErrorCode,
+  autoencoderSpecSchema,
+  deserializeWeights,
+  maxAbsDiff,
+  sliceBatch,
+  type BackendRegistry,
+  type Float32Tensor,
+  type ModelHandler,
+} from "@aelab/core";
+import { fromIndices, loadMnist } from "@aelab/data";
+import { exportOnnx } from "@aelab/onnx";
+import type { Tracker } from "@aelab/tracking";
+
+export type ExportPart = "encoder" | "decoder" | "full";
+
+export interface ExportRunOptions {
+  tracker: Tracker;
+  registry: BackendRegistry;
+  runId: string;
+  parts: ExportPart[];
+  outDir: string;
+  /** Samples for the parity check; defaults to the run's own validation split (first 256). */
+  samples?: Float32Tensor;
+  /** Maximum absolute difference allowed between ONNX Runtime and the training backend. */
+  tolerance?: number;
+  /** Write the files even when parity fails (they are still flagged on the run). */
+  allowMismatch?: boolean;
+  /** Exact file paths per part, overriding `<outDir>/<name>-<id>-<part>.onnx`. */
+  paths?: Partial<Record<ExportPart, string>>;
+  /** Backend used to run the ONNX files (default `onnxruntime`). */
+  onnxBackend?: string;
+}
+
+export interface ExportedFile {
+  part: ExportPart;
+  path: string;
+  bytes: number;
+  sha256: string;
+  /** Max |ONNX Runtime − training backend| on the parity samples. */
+  parity: number;
+}
+
+export interface ExportRunResult {
+  runId: string;
+  referenceBackend: string;
+  onnxBackend: string;
+  samples: number;
+  files: ExportedFile[];
+}
+
+function validationSamples(split: unknown, count: number): Float32Tensor {
+  const s = split as { source?: string; limit?: number | null; validationIndices?: number[]; seed?: number } | null;
+  if (!s || s.source !== "mnist" || !Array.isArray(s.validationIndices)) {
+    throw new AelabError(ErrorCode.InvalidInput, `The run has no stored ${"mnist"} validation split to check parity on; pass samples explicitly. Received: split=${JSON.stringify(s)?.slice(0, 120)}`);
+  }
+  const dataset = loadMnist({ limit: s.limit ?? undefined });
+  const idx = Uint32Array.from(s.validationIndices.slice(0, count));
+  return fromIndices(dataset, new Uint32Array(0), idx, s.seed ?? 0).validation;
+}
+
+export async function exportRun(options: ExportRunOptions): Promise<ExportRunResult> {
+  const { tracker, runId } = options;
+  const tolerance = options.tolerance ?? 1e-4;
+  const run = await tracker.getRun(runId);
+  if (!run) throw new AelabError(ErrorCode.NotFound, `No run with id ${runId}. Received: ${JSON.stringify(runId)}`);
+  const weightsArtifact = (await tracker.listArtifacts(runId)).filter((a) => a.kind === "weights").at(-1);
+  if (!weightsArtifact) {
+    throw new AelabError(ErrorCode.NotFound, `Run ${runId} (${run.name}) has no saved weights to export; it ended ${run.status}. Received: no "weights" artifact`);
+  }
+  const spec = autoencoderSpecSchema.parse(run.spec);
+  const weights = deserializeWeights(readFileSync(weightsArtifact.path), weightsArtifact.path);
+  const samples = options.samples ?? validationSamples(run.split, 256);
+
+  const reference = await options.registry.resolve(run.backend ?? "auto", { purpose: "infer", spec });
+  const onnx = await options.registry.resolve(options.onnxBackend ?? "onnxruntime", { purpose: "infer", spec });
+  const refModel = await reference.createModel({ spec, weights });
+  const onnxModel = await onnx.createModel({ spec, weights });
+  const files: ExportedFile[] = [];
+  try {
+    const parity = await measureParity(refModel, onnxModel, samples);
+    const dir = resolve(options.outDir);
+    mkdirSync(dir, { recursive: true });
+    await tracker.logMetrics(
+      runId,
+      options.parts.map((part) => ({ key: `onnx_parity_${part}`, value: parity[part], step: 0 })),
+    );
+    const worst = Math.max(...options.parts.map((p) => parity[p]));
+    if (!(worst <= tolerance) && !options.allowMismatch) {
+      throw new AelabError(
+        ErrorCode.ExportParity,
+        `ONNX export of run ${runId} differs from ${reference.info().name} by up to ${worst.toExponential(2)} (tolerance ${tolerance}); nothing was written. ` +
+          `Received: ${options.parts.map((p) => `${p}=${parity[p].toExponential(2)}`).join(", ")}`,
+      );
+    }
+    for (const part of options.parts) {
+      const bytes = await exportOnnx({ spec, weights, part, metadata: { "aelab.run_id": runId, "aelab.run_name": run.name } });
+      const path = resolve(options.paths?.[part] ?? join(dir, `${safeName(run.name)}-${runId.slice(0, 8)}-${part}.onnx`));
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, bytes);
+      const sha256 = createHash("sha256").update(bytes).digest("hex");
+      await tracker.logArtifact(runId, { kind: `onnx-${part}`, path, bytes: bytes.length, sha256 });
+      files.push({ part, path, bytes: bytes.length, sha256, parity: parity[part] });
+    }
+  } finally {
+    await refModel.dispose();
+    await onnxModel.dispose();
+  }
+  return { runId, referenceBackend: reference.info().name, onnxBackend: onnx.info().name, samples: samples.shape[0], files };
+}
+
+async function measureParity(a: ModelHandler, b: ModelHandler, samples: Float32Tensor): Promise<Record<ExportPart, number>> {
+  const result = { encoder: 0, decoder: 0, full: 0 };
+  for (let start = 0; start < samples.shape[0]; start += 128) {
+    const x = sliceBatch(samples, start, Math.min(samples.shape[0], start + 128));
+    const codeA = await a.encode(x);
+    result.encoder = Math.max(result.encoder, maxAbsDiff(codeA, await b.encode(x)));
+    result.decoder = Math.max(result.decoder, maxAbsDiff(await a.decode(codeA), await b.decode(codeA)));
+    result.full = Math.max(result.full, maxAbsDiff(await a.reconstruct(x), await b.reconstruct(x)));
+  }
+  return result;
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 60) || "run";
+}

@@ -1,0 +1,131 @@
+/**
+ * The training loop that drives any backend's `TrainerHandler`: seeded batch
+ * order, per-epoch validation, early stopping, divergence detection. Backends
+ * only implement single steps; everything users see per epoch happens here.
+ */
+import { Random, gatherRows, sliceBatch, type Float32Tensor, type NeutralWeights, type TrainerHandler, type TrainingConfig } from "@aelab/core";
+
+export interface TrainProgress {
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  loss: number;
+}
+
+export interface EpochReport {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number;
+  valMse: number;
+  valBce: number;
+  seconds: number;
+  samplesPerSecond: number;
+}
+
+export interface TrainLoopOptions {
+  trainer: TrainerHandler;
+  training: TrainingConfig;
+  train: Float32Tensor;
+  validation: Float32Tensor;
+  onBatch?: (progress: TrainProgress) => void;
+  onEpoch?: (report: EpochReport) => Promise<void> | void;
+  /** Aborting ends the loop after the current step, with status "aborted". */
+  signal?: AbortSignal;
+}
+
+export interface TrainLoopResult {
+  status: "finished" | "failed" | "aborted";
+  history: EpochReport[];
+  best: EpochReport | undefined;
+  /** Weights at the best validation loss (or the last weights if no epoch completed). */
+  weights: NeutralWeights;
+  stoppedEarly: boolean;
+  failure?: { epoch: number; step: number; reason: string };
+}
+
+const EVAL_BATCH = 500;
+
+export async function evaluateSplit(trainer: TrainerHandler, data: Float32Tensor): Promise<{ loss: number; mse: number; bce: number }> {
+  const n = data.shape[0];
+  let loss = 0;
+  let mse = 0;
+  let bce = 0;
+  for (let start = 0; start < n; start += EVAL_BATCH) {
+    const sums = await trainer.evaluate(sliceBatch(data, start, Math.min(n, start + EVAL_BATCH)));
+    loss += sums.loss;
+    mse += sums.mse;
+    bce += sums.bce;
+  }
+  return { loss: loss / n, mse: mse / n, bce: bce / n };
+}
+
+export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopResult> {
+  const { trainer, training, train, validation } = options;
+  const n = train.shape[0];
+  const batchSize = Math.min(training.batchSize, n);
+  const batches = Math.ceil(n / batchSize);
+  const rng = new Random(training.seed ^ 0x5bd1e995);
+  const history: EpochReport[] = [];
+  let best: EpochReport | undefined;
+  let bestWeights: NeutralWeights | undefined;
+  let sinceBest = 0;
+  let step = 0;
+  const patience = training.earlyStopping?.patience;
+  const minDelta = training.earlyStopping?.minDelta ?? 0;
+
+  for (let epoch = 1; epoch <= training.epochs; epoch++) {
+    const started = performance.now();
+    const order = rng.permutation(n);
+    let lossSum = 0;
+    let seen = 0;
+    for (let b = 0; b < batches; b++) {
+      if (options.signal?.aborted) {
+        return { status: "aborted", history, best, weights: bestWeights ?? (await trainer.getWeights()), stoppedEarly: false, failure: { epoch, step, reason: String(options.signal.reason ?? "aborted") } };
+      }
+      const rows = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
+      const loss = await trainer.trainBatch(gatherRows(train, rows));
+      step++;
+      if (!Number.isFinite(loss)) {
+        return {
+          status: "failed",
+          history,
+          best,
+          weights: bestWeights ?? (await trainer.getWeights()),
+          stoppedEarly: false,
+          failure: { epoch, step, reason: `training loss became ${loss} at epoch ${epoch}, step ${step}` },
+        };
+      }
+      lossSum += loss * rows.length;
+      seen += rows.length;
+      options.onBatch?.({ epoch, epochs: training.epochs, batch: b + 1, batches, loss: lossSum / seen });
+    }
+    const trainSeconds = (performance.now() - started) / 1000;
+    const val = await evaluateSplit(trainer, validation);
+    const report: EpochReport = {
+      epoch,
+      trainLoss: lossSum / seen,
+      valLoss: val.loss,
+      valMse: val.mse,
+      valBce: val.bce,
+      seconds: (performance.now() - started) / 1000,
+      samplesPerSecond: seen / trainSeconds,
+    };
+    history.push(report);
+    if (!Number.isFinite(report.valLoss)) {
+      return { status: "failed", history, best, weights: bestWeights ?? (await trainer.getWeights()), stoppedEarly: false, failure: { epoch, step, reason: `validation loss became ${report.valLoss} at epoch ${epoch}` } };
+    }
+    if (!best || report.valLoss < best.valLoss - minDelta) {
+      best = report;
+      bestWeights = await trainer.getWeights();
+      sinceBest = 0;
+    } else {
+      sinceBest++;
+    }
+    await options.onEpoch?.(report);
+    if (patience !== undefined && sinceBest >= patience) {
+      return { status: "finished", history, best, weights: bestWeights!, stoppedEarly: true };
+    }
+  }
+  return { status: "finished", history, best, weights: bestWeights ?? (await trainer.getWeights()), stoppedEarly: false };
+}

@@ -1,0 +1,67 @@
+/**
+ * The one place that says what the exporter emits and which runtimes were
+ * checked against it. Anything outside this table is refused at export time
+ * with `EXPORT_UNSUPPORTED`, rather than producing a file a runtime rejects.
+ */
+import type { Activation, LayerType } from "@aelab/core";
+
+/** Negative slope of `leakyRelu`: tfjs-core's `tf.leakyRelu(x, alpha = 0.2)` default (not Keras's LeakyReLU layer default of 0.3). */
+export const LEAKY_RELU_ALPHA = 0.2;
+
+/** Alpha of `elu`, as in `tf.elu`: x for x > 0, exp(x) − 1 otherwise. */
+export const ELU_ALPHA = 1.0;
+
+export const ONNX_COMPATIBILITY = {
+  /** ONNX IR version written into ModelProto.ir_version. */
+  irVersion: 8,
+  /** Default-domain opset imported by every exported model. */
+  opset: 17,
+  /**
+   * Runtimes and tools every export is tested against (see the package tests).
+   * onnx 1.12 is the newest checker on the build machine; it knows IR ≤ 8 and opset ≤ 17,
+   * which is why the exporter does not use Gelu (opset 20) and spells GELU with Erf.
+   */
+  testedWith: {
+    "onnxruntime-node": "1.30.0",
+    "onnxruntime-web": "1.30.0",
+    "onnx.checker (full_check)": "1.12.0",
+  },
+  /** Element type of every input, output and initializer. */
+  dtypes: ["float32"],
+  parts: ["encoder", "decoder", "full"],
+  layouts: ["nhwc", "nchw"],
+  /** ONNX operators each layer type becomes (Transpose is added around NCHW-only ops as the layout needs). */
+  layers: {
+    dense: ["Gemm"],
+    conv2d: ["Conv"],
+    conv2dTranspose: ["ConvTranspose"],
+    maxPool2d: ["MaxPool"],
+    upSampling2d: ["Resize"],
+    flatten: ["Flatten"],
+    reshape: ["Reshape"],
+  },
+  activations: {
+    relu: ["Relu"],
+    leakyRelu: ["LeakyRelu"],
+    elu: ["Elu"],
+    gelu: ["Mul", "Erf", "Add"],
+    tanh: ["Tanh"],
+    sigmoid: ["Sigmoid"],
+    linear: [],
+  },
+  /** Every operator an export can contain. */
+  operators: ["Add", "Conv", "ConvTranspose", "Elu", "Erf", "Flatten", "Gemm", "Identity", "LeakyRelu", "MaxPool", "Mul", "Relu", "Reshape", "Resize", "Sigmoid", "Tanh", "Transpose"],
+} as const satisfies {
+  irVersion: number;
+  opset: number;
+  testedWith: Record<string, string>;
+  dtypes: readonly string[];
+  parts: readonly string[];
+  layouts: readonly string[];
+  layers: Record<LayerType, readonly string[]>;
+  activations: Record<Activation, readonly string[]>;
+  operators: readonly string[];
+};
+
+export type OnnxPart = (typeof ONNX_COMPATIBILITY.parts)[number];
+export type OnnxLayout = (typeof ONNX_COMPATIBILITY.layouts)[number];

@@ -1,0 +1,167 @@
+/**
+ * The metadata_props an exported model carries, and `readOnnxMetadata` to read
+ * them (and the model's I/O signature) back from the bytes.
+ */
+import { AelabError, ErrorCode, parseSpec, type AutoencoderSpec, type Float32Tensor } from "@aelab/core";
+import type { OnnxLayout, OnnxPart } from "./compatibility.ts";
+import { base64ToFloat32, float32ToBase64 } from "./internal/base64.ts";
+import { decodeModel, type DecodedModel } from "./internal/proto.ts";
+
+export const AELAB_ONNX_FORMAT = "aelab-onnx/1";
+
+/** metadata_props keys written by `exportOnnx`. User keys may not start with `aelab.`. */
+export const METADATA_KEYS = {
+  format: "aelab.format",
+  version: "aelab.version",
+  part: "aelab.part",
+  layout: "aelab.layout",
+  spec: "aelab.spec",
+  inputScaling: "aelab.input_scaling",
+  weightsSha256: "aelab.weights_sha256",
+  inputShape: "aelab.input_shape",
+  outputShape: "aelab.output_shape",
+  selfTest: "aelab.self_test",
+} as const;
+
+/** Graph input and output names per part. */
+export const ONNX_IO_NAMES: Record<OnnxPart, { input: string; output: string }> = {
+  encoder: { input: "input", output: "code" },
+  decoder: { input: "code", output: "reconstruction" },
+  full: { input: "input", output: "reconstruction" },
+};
+
+/** A fixed input and the output the exporting backend computed for it, in the model's I/O layout. */
+export interface OnnxSelfTest {
+  input: Float32Tensor;
+  output: Float32Tensor;
+}
+
+export interface AelabOnnxMetadata {
+  format: typeof AELAB_ONNX_FORMAT;
+  /** Version of @aelab/onnx that wrote the file. */
+  version: string;
+  part: OnnxPart;
+  layout: OnnxLayout;
+  spec: AutoencoderSpec;
+  inputScaling: AutoencoderSpec["input"]["scaling"];
+  weightsSha256: string;
+  inputName: string;
+  outputName: string;
+  /** One sample's input shape as the model takes it (channels first when layout is "nchw"). */
+  inputShape: number[];
+  outputShape: number[];
+  selfTest?: OnnxSelfTest;
+  /** Caller-supplied metadata (keys outside `aelab.`). */
+  user: Record<string, string>;
+}
+
+export interface OnnxValueInfo {
+  name: string;
+  /** Dimensions; symbolic ones (the batch) as their dim_param name. */
+  shape: (number | string)[];
+}
+
+export interface OnnxModelInfo {
+  irVersion: number;
+  /** Default-domain opset. */
+  opset: number | undefined;
+  producerName: string;
+  producerVersion: string;
+  inputs: OnnxValueInfo[];
+  outputs: OnnxValueInfo[];
+  /** Every metadata_props entry. */
+  props: Record<string, string>;
+  /** Present when the file was written by `exportOnnx`. */
+  aelab?: AelabOnnxMetadata;
+}
+
+interface SelfTestJson {
+  input: { shape: number[]; data: string };
+  output: { shape: number[]; data: string };
+}
+
+export function encodeSelfTest(t: OnnxSelfTest): string {
+  const side = (x: Float32Tensor) => ({ shape: [...x.shape], data: float32ToBase64(x.data) });
+  return JSON.stringify({ input: side(t.input), output: side(t.output) } satisfies SelfTestJson);
+}
+
+function decodeSelfTest(text: string): OnnxSelfTest {
+  const json = JSON.parse(text) as SelfTestJson;
+  return {
+    input: { shape: json.input.shape, data: base64ToFloat32(json.input.data) },
+    output: { shape: json.output.shape, data: base64ToFloat32(json.output.data) },
+  };
+}
+
+function valueInfos(list: NonNullable<DecodedModel["graph"]>["input"]): OnnxValueInfo[] {
+  return (list ?? []).map((v) => ({
+    name: v.name ?? "",
+    shape: (v.type?.tensor_type?.shape?.dim ?? []).map((d) => d.dim_param ?? d.dim_value ?? "?"),
+  }));
+}
+
+function aelabMetadata(props: Record<string, string>): AelabOnnxMetadata | undefined {
+  if (props[METADATA_KEYS.format] === undefined) return undefined;
+  const read = (key: string): string => {
+    const v = props[key];
+    if (v === undefined) throw new AelabError(ErrorCode.InvalidData, `An aelab ONNX file must carry metadata ${key}. Received: keys ${Object.keys(props).join(", ")}`);
+    return v;
+  };
+  const format = read(METADATA_KEYS.format);
+  if (format !== AELAB_ONNX_FORMAT) {
+    throw new AelabError(ErrorCode.InvalidData, `Expected ONNX metadata ${METADATA_KEYS.format}=${AELAB_ONNX_FORMAT}. Received: ${JSON.stringify(format)}`);
+  }
+  try {
+    const part = read(METADATA_KEYS.part) as OnnxPart;
+    const names = ONNX_IO_NAMES[part];
+    if (!names) throw new Error(`unknown part ${JSON.stringify(part)}`);
+    const { spec } = parseSpec(JSON.parse(read(METADATA_KEYS.spec)), "ONNX metadata aelab.spec");
+    const selfTest = props[METADATA_KEYS.selfTest];
+    return {
+      format,
+      version: read(METADATA_KEYS.version),
+      part,
+      layout: read(METADATA_KEYS.layout) as OnnxLayout,
+      spec,
+      inputScaling: read(METADATA_KEYS.inputScaling) as AutoencoderSpec["input"]["scaling"],
+      weightsSha256: read(METADATA_KEYS.weightsSha256),
+      inputName: names.input,
+      outputName: names.output,
+      inputShape: JSON.parse(read(METADATA_KEYS.inputShape)) as number[],
+      outputShape: JSON.parse(read(METADATA_KEYS.outputShape)) as number[],
+      ...(selfTest === undefined ? {} : { selfTest: decodeSelfTest(selfTest) }),
+      user: Object.fromEntries(Object.entries(props).filter(([k]) => !k.startsWith("aelab."))),
+    };
+  } catch (cause) {
+    if (cause instanceof AelabError && cause.code === ErrorCode.InvalidData) throw cause;
+    throw new AelabError(ErrorCode.InvalidData, `The aelab metadata of this ONNX file does not parse. Received: ${String(cause)}`, { cause });
+  }
+}
+
+/**
+ * Reads an ONNX file's signature and metadata_props; `aelab` is filled in for
+ * files written by `exportOnnx`.
+ *
+ * @example
+ * const info = readOnnxMetadata(bytes);
+ * info.aelab?.spec.name; // "conv-h16"
+ */
+export function readOnnxMetadata(bytes: Uint8Array): OnnxModelInfo {
+  const model = decodeModel(bytes);
+  if (!model.graph || model.ir_version === undefined) {
+    throw new AelabError(ErrorCode.InvalidData, `Expected an ONNX ModelProto with ir_version and a graph. Received: ${bytes.length} bytes without them`);
+  }
+  const props: Record<string, string> = {};
+  for (const { key, value } of model.metadata_props ?? []) if (key !== undefined) props[key] = value ?? "";
+  const aelab = aelabMetadata(props);
+  return {
+    irVersion: model.ir_version,
+    opset: (model.opset_import ?? []).find((o) => (o.domain ?? "") === "")?.version,
+    producerName: model.producer_name ?? "",
+    producerVersion: model.producer_version ?? "",
+    inputs: valueInfos(model.graph.input),
+    outputs: valueInfos(model.graph.output),
+    props,
+    ...(aelab ? { aelab } : {}),
+  };
+}

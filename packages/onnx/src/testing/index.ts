@@ -1,0 +1,8 @@
+/**
+ * @aelab/onnx/testing: the TensorFlow.js-semantics reference forward pass and
+ * small tensor helpers, for parity tests in this and other packages.
+ */
+export { referenceForward } from "./reference-forward.ts";
+export type { ReferenceForwardOptions } from "./reference-forward.ts";
+export { erf } from "./erf.ts";
+export { nchwToNhwc, nhwcToNchw, randomTensor } from "./layout.ts";

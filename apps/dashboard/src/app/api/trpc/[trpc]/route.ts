@@ -1,0 +1,23 @@
+/** The tRPC HTTP endpoint (fetch adapter) used by client components. */
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { appRouter } from "~/server/api/root";
+import { createTRPCContext } from "~/server/api/trpc";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+function handler(req: Request): Promise<Response> {
+  return fetchRequestHandler({
+    endpoint: "/api/trpc",
+    req,
+    router: appRouter,
+    createContext: () => createTRPCContext({ headers: req.headers }),
+    onError({ path, error }) {
+      if (error.code === "INTERNAL_SERVER_ERROR") {
+        console.error(`tRPC failed on ${path ?? "<no-path>"}:`, error);
+      }
+    },
+  });
+}
+
+export { handler as GET, handler as POST };

@@ -1,0 +1,82 @@
+/**
+ * `/compare`: best validation MSE against hidden size, one line per architecture
+ * plus the PCA baseline, with the same numbers in a table beside the chart.
+ */
+import type { Metadata } from "next";
+import Link from "next/link";
+import { CompareChart } from "~/components/compare-chart";
+import { ComparePivotTable, CompareRunsTable } from "~/components/compare-tables";
+import { buildCompareSeries } from "~/lib/compare-series";
+import { firstValue, type SearchParams } from "~/lib/search-params";
+import { getApi } from "~/trpc/server";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Compare" };
+
+const METRIC = "val_mse";
+const PCA_METRIC = "pca_val_mse";
+
+export default async function ComparePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const params = await searchParams;
+  const experimentName = firstValue(params, "experiment");
+  const sweepId = firstValue(params, "sweep");
+  const api = await getApi();
+  const [rows, experiments, sweeps] = await Promise.all([
+    api.metrics.compare({ experimentName, sweepId, metric: METRIC, pcaMetric: PCA_METRIC }),
+    api.sweeps.experiments(),
+    api.sweeps.list({ experimentName }),
+  ]);
+  const series = buildCompareSeries(rows);
+
+  return (
+    <>
+      <h1>Compare: best {METRIC} by hidden size</h1>
+      <form className="filters" method="get" action="/compare" data-testid="compare-filters">
+        <fieldset>
+          <legend>Experiment</legend>
+          <select name="experiment" defaultValue={experimentName ?? ""} aria-label="Experiment">
+            <option value="">All experiments</option>
+            {experiments.map((experiment) => (
+              <option key={experiment.id} value={experiment.name}>
+                {experiment.name}
+              </option>
+            ))}
+          </select>
+        </fieldset>
+        <fieldset>
+          <legend>Sweep</legend>
+          <select name="sweep" defaultValue={sweepId ?? ""} aria-label="Sweep">
+            <option value="">All sweeps</option>
+            {sweeps.map((sweep) => (
+              <option key={sweep.id} value={sweep.id}>
+                {sweep.name} ({sweep.status})
+              </option>
+            ))}
+          </select>
+        </fieldset>
+        <div className="actions">
+          <button type="submit" className="primary">
+            Apply
+          </button>
+          <Link className="button" href="/compare">
+            Clear
+          </Link>
+        </div>
+      </form>
+
+      {series.length === 0 ? (
+        <p className="muted" data-testid="compare-empty">
+          No runs with a hidden size and a logged {METRIC} in this scope.
+        </p>
+      ) : (
+        <div className="compare-layout">
+          <CompareChart series={series} metric={METRIC} />
+          <ComparePivotTable series={series} />
+        </div>
+      )}
+
+      <h2>Runs compared</h2>
+      <CompareRunsTable rows={rows} metric={METRIC} />
+    </>
+  );
+}

@@ -1,0 +1,31 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { TRPCReactProvider } from "~/trpc/react";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "aelab", template: "%s · aelab" },
+  description: "Autoencoder experiments: runs, sweeps and comparisons.",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <header className="topbar">
+          <Link href="/" className="brand">
+            aelab
+          </Link>
+          <nav aria-label="Main">
+            <Link href="/">Runs</Link>
+            <Link href="/compare">Compare</Link>
+          </nav>
+        </header>
+        <main>
+          <TRPCReactProvider>{children}</TRPCReactProvider>
+        </main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,34 @@
+/** `/`: the runs table. Filters, sort and page live in the URL; everything renders on the server. */
+import type { Metadata } from "next";
+import { Pagination } from "~/components/pagination";
+import { RunsFilters } from "~/components/runs-filters";
+import { RunsTable } from "~/components/runs-table";
+import { parseRunsUrl, toListRunsInput } from "~/lib/runs-url";
+import type { SearchParams } from "~/lib/search-params";
+import { getApi } from "~/trpc/server";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Runs" };
+
+export default async function RunsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const state = parseRunsUrl(await searchParams);
+  const api = await getApi();
+  const scope = { experimentName: state.experiment, sweepId: state.sweep };
+  const [{ runs, total }, facets, experiments] = await Promise.all([
+    api.runs.list(toListRunsInput(state)),
+    api.runs.facets(scope),
+    api.sweeps.experiments(),
+  ]);
+  // Values selected in the URL stay visible (and can be unticked) even when nothing in scope has them.
+  const architectures = [...new Set([...facets.architectures, ...state.architecture])].sort();
+  const hiddenSizes = [...new Set([...facets.hiddenSizes, ...state.hiddenSize])].sort((a, b) => a - b);
+
+  return (
+    <>
+      <h1>Runs</h1>
+      <RunsFilters state={state} experiments={experiments} architectures={architectures} hiddenSizes={hiddenSizes} />
+      <RunsTable runs={runs} state={state} />
+      <Pagination state={state} total={total} />
+    </>
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * End to end: seed a temp SQLite store, start the built app with `next start`,
+ * and drive headless Chromium through the runs, compare and run pages.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findRepoRoot } from "~/env";
+import { FIXTURE_EXPERIMENT, XSS_RUN_NAME, seedFixture } from "./fixture";
+import { APP_DIR, startNextServer, type RunningServer } from "./next-server";
+
+const SCREENSHOTS = path.join(findRepoRoot(APP_DIR), "docs", "screenshots");
+
+let dir: string;
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+const dialogs: string[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), "aelab-dashboard-e2e-"));
+  const db = `file:${path.join(dir, "e2e.db")}`;
+  await seedFixture(db);
+  server = await startNextServer({ env: { AELAB_DB: db } });
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on("dialog", (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function chartSeries(selector: string): Promise<string[]> {
+  const chart = page.locator(`${selector}[data-ready="true"]`);
+  await chart.waitFor({ timeout: 20_000 });
+  return JSON.parse((await chart.getAttribute("data-series")) ?? "[]") as string[];
+}
+
+describe("dashboard in Chromium", () => {
+  it("lists the runs in the runs table", async () => {
+    await page.goto(`${server.url}/`);
+    await page.getByTestId("runs-table").waitFor();
+    const names = await page.getByTestId("run-link").allTextContents();
+    expect(names).toEqual(expect.arrayContaining(["dense-h2", "dense-h16", "dense-h32", "conv-h2", "conv-h16", "conv-h32", XSS_RUN_NAME]));
+    expect(await page.getByTestId("run-row").count()).toBe(7);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "runs.png"), fullPage: true });
+  });
+
+  it("filters and sorts through URL search params", async () => {
+    await page.goto(`${server.url}/?arch=conv&sort=hiddenSize`);
+    expect(await page.getByTestId("run-link").allTextContents()).toEqual(["conv-h2", "conv-h16", "conv-h32"]);
+    await page.goto(`${server.url}/?arch=conv&hidden=16&experiment=${encodeURIComponent(FIXTURE_EXPERIMENT)}`);
+    expect(await page.getByTestId("run-link").allTextContents()).toEqual(["conv-h16"]);
+    await page.goto(`${server.url}/?status=failed`);
+    await page.getByTestId("runs-empty").waitFor();
+  });
+
+  it("applies filters from the form into the URL", async () => {
+    await page.goto(`${server.url}/`);
+    await page.locator('input[name="arch"][value="dense"]').check();
+    await page.locator('input[name="hidden"][value="32"]').check();
+    await Promise.all([page.waitForURL(/arch=dense/), page.getByTestId("apply-filters").click()]);
+    expect(new URL(page.url()).searchParams.getAll("hidden")).toEqual(["32"]);
+    expect(await page.getByTestId("run-link").allTextContents()).toEqual(["dense-h32"]);
+  });
+
+  it("draws one compare series per architecture plus the PCA baseline", async () => {
+    await page.goto(`${server.url}/compare`);
+    const series = await chartSeries('[data-testid="compare-chart"]');
+    expect([...series].sort()).toEqual(["PCA", "conv", "dense"]);
+    expect(await page.getByTestId("compare-row").count()).toBe(3);
+    // The PCA line is drawn dashed.
+    expect(await page.locator('[data-testid="compare-chart"] svg path[stroke-dasharray]').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "compare.png"), fullPage: true });
+  });
+
+  it("shows a run's loss curves, params, spec and artifacts", async () => {
+    await page.goto(`${server.url}/?arch=dense&hidden=32`);
+    await Promise.all([page.waitForURL(/\/runs\//), page.getByTestId("run-link").first().click()]);
+    expect(await page.getByTestId("run-name").textContent()).toBe("dense-h32");
+    expect(await chartSeries('[data-testid="loss-chart"]')).toEqual(["train_loss", "val_loss"]);
+    expect(await chartSeries('[data-testid="mse-chart"]')).toEqual(["val_mse"]);
+    expect(await page.getByTestId("run-params").textContent()).toContain("batchSize");
+    expect(await page.getByTestId("run-spec").textContent()).toContain('"architecture": "dense"');
+    expect(await page.getByTestId("artifact-row").count()).toBe(1);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "run.png"), fullPage: true });
+  });
+
+  it("renders a hostile run name as text, never as HTML", async () => {
+    await page.goto(`${server.url}/`);
+    const link = page.getByTestId("run-link").filter({ hasText: XSS_RUN_NAME });
+    expect(await link.count()).toBe(1);
+    await Promise.all([page.waitForURL(/\/runs\//), link.click()]);
+    expect(await page.getByTestId("run-name").textContent()).toBe(XSS_RUN_NAME);
+    await page.getByTestId("loss-chart").waitFor();
+    await page.goto(`${server.url}/compare`);
+    await chartSeries('[data-testid="compare-chart"]');
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+  });
+
+  it("maps errors to HTTP statuses on the tRPC route", async () => {
+    const query = (input: unknown) => `${server.url}/api/trpc/runs.get?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+    const missing = await fetch(query({ id: "no-such-run" }));
+    expect(missing.status).toBe(404);
+    const bad = await fetch(query({ id: "" }));
+    expect(bad.status).toBe(400);
+    const body = (await bad.json()) as { error: { json: { data: { code: string; zodIssues: unknown[] } } } };
+    expect(body.error.json.data.code).toBe("BAD_REQUEST");
+    expect(body.error.json.data.zodIssues.length).toBeGreaterThan(0);
+    const notFoundPage = await fetch(`${server.url}/runs/no-such-run`);
+    expect(notFoundPage.status).toBe(404);
+  });
+});

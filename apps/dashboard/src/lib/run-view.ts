@@ -1,0 +1,19 @@
+/** Derived values the run views show, defined once. */
+import type { RunRecord } from "@aelab/tracking";
+
+export const LIVE_STATUSES: ReadonlyArray<RunRecord["status"]> = ["queued", "running"];
+
+export function bestValMse(run: Pick<RunRecord, "summary">): number | null {
+  return run.summary.val_mse?.min ?? null;
+}
+
+/**
+ * Epochs completed. Trainers log one step per epoch, numbered from 1, so the
+ * step of the latest loss is the epoch count; an explicit `epoch` metric wins.
+ */
+export function epochsOf(run: Pick<RunRecord, "summary">): number | null {
+  const { summary } = run;
+  if (summary.epoch) return summary.epoch.latest;
+  const steps = [summary.train_loss, summary.val_loss, summary.val_mse].flatMap((s) => (s ? [s.step] : []));
+  return steps.length ? Math.max(...steps) : null;
+}

@@ -1,0 +1,50 @@
+/**
+ * tRPC is initialised once here (create-t3-app layout): the context, the
+ * transformer, the error formatter and the base procedure every router uses.
+ */
+import type { Tracker } from "@aelab/tracking";
+import { initTRPC } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError, z } from "zod";
+import { getTracker } from "~/server/tracker";
+import { asAelabError, toTRPCError } from "./error-map";
+
+/** What every procedure receives. Tests build it by hand with a temp-dir tracker. */
+export interface TRPCContext {
+  tracker: Tracker;
+}
+
+/** The request context: the process-wide tracker. `headers` is accepted for later auth. */
+export async function createTRPCContext(_opts: { headers?: Headers } = {}): Promise<TRPCContext> {
+  return { tracker: await getTracker() };
+}
+
+const t = initTRPC.context<TRPCContext>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        aelabCode: asAelabError(cause)?.code ?? null,
+        zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
+        zodIssues: cause instanceof ZodError ? cause.issues.map(({ code, path, message }) => ({ code, path: path.map(String), message })) : null,
+      },
+    };
+  },
+});
+
+/** Converts aelab errors raised below into tRPC errors with the mapped code. */
+const aelabErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const mapped = toTRPCError(result.error.cause);
+    if (mapped) throw mapped;
+  }
+  return result;
+});
+
+export const createCallerFactory = t.createCallerFactory;
+export const createTRPCRouter = t.router;
+export const publicProcedure = t.procedure.use(aelabErrors);

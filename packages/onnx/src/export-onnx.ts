@@ -19,7 +19,7 @@ import pkg from "../package.json" with { type: "json" };
 import { ONNX_COMPATIBILITY, type OnnxLayout, type OnnxPart } from "./compatibility.ts";
 import { buildGraph } from "./internal/build-graph.ts";
 import { encodeModel } from "./internal/proto.ts";
-import { AELAB_ONNX_FORMAT, METADATA_KEYS, encodeSelfTest, type OnnxSelfTest } from "./metadata.ts";
+import { AELAB_ONNX_FORMAT, EXPORTER_KEYS, METADATA_KEYS, encodeSelfTest, type OnnxSelfTest } from "./metadata.ts";
 
 export interface ExportOnnxOptions {
   spec: AutoencoderSpec;
@@ -27,7 +27,7 @@ export interface ExportOnnxOptions {
   part: OnnxPart;
   /** I/O layout of image tensors. Default "nhwc": exactly the trained model's channels-last tensors. */
   layout?: OnnxLayout;
-  /** Extra metadata_props; keys may not start with `aelab.`. */
+  /** Extra metadata_props (e.g. `aelab.run_id`); they may not use the exporter's own `METADATA_KEYS`. */
   metadata?: Record<string, string>;
   /** A fixed input and its expected output, in the exported I/O layout, stored for `aelab serve` to check. */
   selfTest?: OnnxSelfTest;
@@ -100,9 +100,8 @@ export async function exportOnnx(options: ExportOnnxOptions): Promise<Uint8Array
   const shapes = inferShapes(spec);
   validateWeights(spec, weights);
   checkFinite(weights);
-  const userKeys = Object.keys(options.metadata ?? {});
-  const reserved = userKeys.filter((k) => k.startsWith("aelab."));
-  if (reserved.length > 0) throw new AelabError(ErrorCode.InvalidInput, `Metadata keys starting with "aelab." are reserved for the exporter. Received: ${reserved.join(", ")}`);
+  const reserved = Object.keys(options.metadata ?? {}).filter((k) => EXPORTER_KEYS.has(k));
+  if (reserved.length > 0) throw new AelabError(ErrorCode.InvalidInput, `Metadata keys ${[...EXPORTER_KEYS].join(", ")} are written by the exporter. Received: ${reserved.join(", ")}`);
   const built = buildGraph({ name: spec.name, shapes, weights, part, layout });
   if (options.selfTest) checkSelfTest(options.selfTest, built.inputShape, built.outputShape);
   const props: Record<string, string> = {

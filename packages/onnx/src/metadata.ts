@@ -9,7 +9,7 @@ import { decodeModel, type DecodedModel } from "./internal/proto.ts";
 
 export const AELAB_ONNX_FORMAT = "aelab-onnx/1";
 
-/** metadata_props keys written by `exportOnnx`. User keys may not start with `aelab.`. */
+/** metadata_props keys written by `exportOnnx`; caller metadata may not reuse them. */
 export const METADATA_KEYS = {
   format: "aelab.format",
   version: "aelab.version",
@@ -22,6 +22,9 @@ export const METADATA_KEYS = {
   outputShape: "aelab.output_shape",
   selfTest: "aelab.self_test",
 } as const;
+
+/** The keys in `METADATA_KEYS`, as a set. */
+export const EXPORTER_KEYS: ReadonlySet<string> = new Set(Object.values(METADATA_KEYS));
 
 /** Graph input and output names per part. */
 export const ONNX_IO_NAMES: Record<OnnxPart, { input: string; output: string }> = {
@@ -51,7 +54,7 @@ export interface AelabOnnxMetadata {
   inputShape: number[];
   outputShape: number[];
   selfTest?: OnnxSelfTest;
-  /** Caller-supplied metadata (keys outside `aelab.`). */
+  /** Caller-supplied metadata: every key that is not one of `METADATA_KEYS`. */
   user: Record<string, string>;
 }
 
@@ -130,7 +133,7 @@ function aelabMetadata(props: Record<string, string>): AelabOnnxMetadata | undef
       inputShape: JSON.parse(read(METADATA_KEYS.inputShape)) as number[],
       outputShape: JSON.parse(read(METADATA_KEYS.outputShape)) as number[],
       ...(selfTest === undefined ? {} : { selfTest: decodeSelfTest(selfTest) }),
-      user: Object.fromEntries(Object.entries(props).filter(([k]) => !k.startsWith("aelab."))),
+      user: Object.fromEntries(Object.entries(props).filter(([k]) => !EXPORTER_KEYS.has(k))),
     };
   } catch (cause) {
     if (cause instanceof AelabError && cause.code === ErrorCode.InvalidData) throw cause;

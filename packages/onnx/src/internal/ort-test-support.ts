@@ -1,0 +1,82 @@
+/**
+ * Test support only (imported by *.test.ts): runs exported bytes under
+ * onnxruntime-node and builds the specs and weights the parity tests share.
+ */
+import * as ort from "onnxruntime-node";
+import { Random, autoencoderSpecSchema, initializeWeights, type AutoencoderSpec, type Float32Tensor, type NeutralWeights } from "@aelab/core";
+
+/** Runs a one-input, one-output model on `x` (already in the model's I/O layout). */
+export async function runOnnx(bytes: Uint8Array, input: string, output: string, x: Float32Tensor): Promise<Float32Tensor> {
+  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  try {
+    const feeds = { [input]: new ort.Tensor("float32", x.data, [...x.shape]) };
+    const result = (await session.run(feeds))[output];
+    return { data: result.data as Float32Array, shape: [...result.dims] };
+  } finally {
+    await session.release();
+  }
+}
+
+/** `initializeWeights` with random (not zero) biases, so bias placement is tested too. */
+export function testWeights(spec: AutoencoderSpec, seed: number): NeutralWeights {
+  const weights = initializeWeights(spec, seed);
+  const rng = new Random(seed + 1);
+  for (const t of weights.tensors) {
+    if (t.name.endsWith(".bias")) for (let i = 0; i < t.data.length; i++) t.data[i] = rng.uniform(-0.5, 0.5);
+  }
+  return weights;
+}
+
+/**
+ * Specs beyond the presets: non-square, multi-channel images with strided and
+ * non-square kernels, asymmetric 'same' pads, output_padding, 'valid' padding,
+ * upsampling, and every activation.
+ */
+export const EXTRA_SPECS: Record<string, AutoencoderSpec> = {
+  "nonsquare-6x4x2": autoencoderSpecSchema.parse({
+    name: "nonsquare-6x4x2",
+    input: { shape: [6, 4, 2] },
+    encoder: [
+      { type: "conv2d", filters: 3, kernelSize: [3, 2], strides: [2, 1], padding: "same", activation: "leakyRelu" },
+      { type: "maxPool2d", poolSize: [2, 3], strides: [1, 2], padding: "same" },
+      { type: "conv2d", filters: 4, kernelSize: 1, strides: 1, padding: "valid", activation: "gelu" },
+      { type: "flatten" },
+      { type: "dense", units: 5, activation: "elu" },
+    ],
+    decoder: [
+      { type: "dense", units: 24, activation: "tanh" },
+      { type: "reshape", targetShape: [3, 2, 4] },
+      { type: "upSampling2d", size: [2, 1] },
+      { type: "conv2dTranspose", filters: 3, kernelSize: [3, 1], strides: [1, 2], padding: "same", activation: "relu" },
+      { type: "conv2d", filters: 2, kernelSize: [5, 3], strides: 1, padding: "same", activation: "linear" },
+    ],
+  }),
+  "valid-5x7x3": autoencoderSpecSchema.parse({
+    name: "valid-5x7x3",
+    input: { shape: [5, 7, 3] },
+    encoder: [
+      { type: "conv2d", filters: 4, kernelSize: 3, strides: 2, padding: "valid", activation: "relu" },
+      { type: "upSampling2d", size: [2, 3] },
+      { type: "maxPool2d", poolSize: [2, 3], padding: "valid" },
+    ],
+    decoder: [
+      { type: "conv2dTranspose", filters: 5, kernelSize: [4, 2], strides: [1, 1], padding: "same", activation: "sigmoid" },
+      { type: "conv2dTranspose", filters: 3, kernelSize: 3, strides: 2, padding: "valid", activation: "tanh" },
+    ],
+  }),
+  "dense-activations": autoencoderSpecSchema.parse({
+    name: "dense-activations",
+    input: { shape: [12] },
+    encoder: [
+      { type: "dense", units: 9, activation: "leakyRelu" },
+      { type: "dense", units: 8, activation: "elu" },
+      { type: "dense", units: 5, activation: "gelu" },
+    ],
+    decoder: [
+      { type: "dense", units: 7, activation: "tanh" },
+      { type: "dense", units: 9, activation: "relu" },
+      { type: "dense", units: 10, activation: "linear" },
+      { type: "dense", units: 12, activation: "sigmoid" },
+    ],
+  }),
+};

@@ -27,12 +27,22 @@ export interface MetricPoint {
   wallTime: Date;
 }
 
+/**
+ * Denormalised per (run, key), kept in step with every write.
+ *
+ * NaN rule: `latest` is the value at the highest step, NaN included (a diverged
+ * run shows as NaN). `min` and `max` ignore NaN, so one NaN epoch does not
+ * poison the best value; ±Infinity do count. They are NaN only when every
+ * value is NaN.
+ */
 export interface MetricSummary {
   latest: number;
   min: number;
   max: number;
   /** Step of the latest value. */
   step: number;
+  /** Number of points logged for this key (NaN included). */
+  count: number;
 }
 
 export interface ArtifactInput {
@@ -105,6 +115,10 @@ export interface StartRunInput {
   backend?: string;
   params?: Record<string, ParamValue>;
   tags?: Record<string, string>;
+  /** Defaults to the machine's hostname. */
+  host?: string;
+  /** `queued` for runs created ahead of time (see `markRunning`); defaults to `running`. */
+  status?: "queued" | "running";
 }
 
 export interface LogBatchInput {
@@ -119,9 +133,15 @@ export interface ListRunsQuery {
   status?: RunStatus[];
   architecture?: string[];
   hiddenSize?: number[];
-  /** Sort by a column or by a metric summary (`metric:val_mse`). */
+  /**
+   * Sort by a column or by a metric summary: `metric:val_mse` sorts by its min
+   * (best, for loss-like metrics); `metric:val_mse:latest`, `…:min`, `…:max`
+   * pick the summary field. Runs without the metric come last either way, and
+   * runs whose summary is NaN just before them. Ties: newest first.
+   */
   orderBy?: "startedAt" | "name" | "hiddenSize" | "architecture" | "status" | `metric:${string}`;
   direction?: "asc" | "desc";
+  /** Page size, 1–1000; defaults to 50. */
   limit?: number;
   offset?: number;
 }
@@ -144,6 +164,8 @@ export interface Tracker {
   createSweep(input: { experimentName: string; name: string; config: unknown }): Promise<SweepRecord>;
   endSweep(id: string, status: SweepRecord["status"]): Promise<void>;
   startRun(input: StartRunInput): Promise<RunRecord>;
+  /** Moves a `queued` run to `running` (start time and heartbeat = now). */
+  markRunning(runId: string): Promise<void>;
   /** The batch primitive: metrics (upserted on run, key, step), params and tags in one write. */
   logBatch(runId: string, batch: LogBatchInput): Promise<void>;
   logMetrics(runId: string, metrics: MetricInput[]): Promise<void>;
@@ -151,6 +173,7 @@ export interface Tracker {
   setTags(runId: string, tags: Record<string, string>): Promise<void>;
   logArtifact(runId: string, artifact: ArtifactInput): Promise<ArtifactRecord>;
   setBackend(runId: string, backend: string): Promise<void>;
+  /** Records that the run is alive (`reapStaleRuns` looks at this). Logging a batch does too. */
   heartbeat(runId: string): Promise<void>;
   endRun(runId: string, result: { status: Exclude<RunStatus, "queued" | "running">; error?: string }): Promise<void>;
 
@@ -160,7 +183,17 @@ export interface Tracker {
   getRun(id: string): Promise<RunRecord | null>;
   getMetrics(runId: string, keys?: string[]): Promise<MetricPoint[]>;
   listArtifacts(runId: string): Promise<ArtifactRecord[]>;
-  /** Best value of `metric` per run, with the PCA baseline metric beside it. */
+  /**
+   * Best (min) value of `metric` per run, with the PCA baseline beside it: the
+   * latest value of `pcaMetric` (default `pca_val_mse`), which the trainer logs
+   * on each run for its hidden size and split. Ordered by architecture, hidden
+   * size, then start time.
+   */
   compare(query: { experimentName?: string; sweepId?: string; metric: string; pcaMetric?: string }): Promise<CompareRow[]>;
+  /**
+   * Marks `running` runs whose last heartbeat (or start, if none) is older than
+   * `staleAfterMs` as `crashed`, with an explanatory error. Returns how many.
+   */
+  reapStaleRuns(staleAfterMs: number): Promise<number>;
   close(): Promise<void>;
 }

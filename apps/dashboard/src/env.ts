@@ -9,11 +9,12 @@ import { z } from "zod";
 
 /** The monorepo root: the nearest ancestor of `from` holding nx.json, else `from`. */
 export function findRepoRoot(from: string = process.cwd()): string {
-  let dir = path.resolve(from);
+  // turbopackIgnore: a runtime lookup, not a file the build should trace.
+  let dir = path.resolve(/*turbopackIgnore: true*/ from);
   for (;;) {
     if (existsSync(path.join(dir, "nx.json"))) return dir;
     const parent = path.dirname(dir);
-    if (parent === dir) return path.resolve(from);
+    if (parent === dir) return path.resolve(/*turbopackIgnore: true*/ from);
     dir = parent;
   }
 }

@@ -3,7 +3,7 @@
 import type { EChartsOption } from "echarts";
 import { useMemo } from "react";
 import type { CompareSeries } from "~/lib/compare-series";
-import { formatMetric } from "~/lib/format";
+import { formatAxisValue, formatMetric } from "~/lib/format";
 import { EChart, tooltipLine } from "./echart";
 
 export function CompareChart({ series, metric }: { series: CompareSeries[]; metric: string }) {
@@ -22,7 +22,7 @@ export function CompareChart({ series, metric }: { series: CompareSeries[]; metr
         },
       },
       xAxis: { type: "log", logBase: 2, name: "hidden size", nameLocation: "middle", nameGap: 32 },
-      yAxis: { type: "value", name: `best ${metric}`, scale: true, axisLabel: { formatter: (v: number) => formatMetric(v) } },
+      yAxis: { type: "value", name: `best ${metric}`, scale: true, axisLabel: { formatter: formatAxisValue } },
       series: series.map((s) => ({
         type: "line",
         name: s.name,

@@ -7,7 +7,8 @@ import type { RunStatus } from "@aelab/tracking";
 import { useQuery } from "@tanstack/react-query";
 import type { EChartsOption } from "echarts";
 import { useMemo } from "react";
-import { formatMetric } from "~/lib/format";
+import { PCA_SERIES_NAME } from "~/lib/compare-series";
+import { formatAxisValue, formatMetric } from "~/lib/format";
 import type { MetricSeries } from "~/server/api/routers/metrics";
 import { useTRPC } from "~/trpc/react";
 import { EChart, tooltipLine } from "./echart";
@@ -15,9 +16,18 @@ import { EChart, tooltipLine } from "./echart";
 const LIVE_POLL_MS = 5000;
 const LOSS_KEYS = ["train_loss", "val_loss"];
 const MSE_KEYS = ["val_mse"];
+const PCA_KEY = "pca_val_mse";
 
-function curveOption(all: MetricSeries[], keys: string[], yName: string, baseline?: number): EChartsOption {
-  const shown = all.filter((s) => keys.includes(s.key));
+/** The PCA baseline of the run, drawn flat across the epochs it spans. */
+function baselineSeries(all: MetricSeries[]): MetricSeries | null {
+  const value = all.find((s) => s.key === PCA_KEY)?.points.at(-1)?.value;
+  const epochs = all.filter((s) => MSE_KEYS.includes(s.key)).flatMap((s) => s.points.map((p) => p.epoch ?? p.step));
+  if (value === undefined || !Number.isFinite(value) || epochs.length === 0) return null;
+  const span = [Math.min(...epochs), Math.max(...epochs)];
+  return { key: PCA_SERIES_NAME, points: span.map((epoch) => ({ step: epoch, epoch, value })) };
+}
+
+function curveOption(shown: MetricSeries[], yName: string): EChartsOption {
   return {
     animation: false,
     grid: { left: 64, right: 24, top: 48, bottom: 48 },
@@ -30,24 +40,21 @@ function curveOption(all: MetricSeries[], keys: string[], yName: string, baselin
         return tooltipLine(String(item.marker ?? ""), item.seriesName ?? "", `epoch ${epoch}: ${formatMetric(value)}`);
       },
     },
-    xAxis: { type: "value", name: "epoch", nameLocation: "middle", nameGap: 28, minInterval: 1 },
-    yAxis: { type: "value", name: yName, scale: true, axisLabel: { formatter: (v: number) => formatMetric(v) } },
-    series: shown.map((s, i) => ({
-      type: "line",
-      name: s.key,
-      showSymbol: s.points.length <= 50,
-      // Non-finite values (diverged epochs) become gaps rather than breaking the axis.
-      data: s.points.map((p) => [p.epoch ?? p.step, Number.isFinite(p.value) ? p.value : "-"]),
-      markLine:
-        i === 0 && baseline !== undefined && Number.isFinite(baseline)
-          ? { symbol: "none", silent: true, lineStyle: { type: "dashed", color: "#6b7280" }, label: { formatter: "PCA" }, data: [{ yAxis: baseline }] }
-          : undefined,
-    })),
+    xAxis: { type: "value", name: "epoch", nameLocation: "middle", nameGap: 28, minInterval: 1, min: "dataMin", max: "dataMax" },
+    yAxis: { type: "value", name: yName, scale: true, axisLabel: { formatter: formatAxisValue } },
+    series: shown.map((s) => {
+      const baseline = s.key === PCA_SERIES_NAME;
+      return {
+        type: "line",
+        name: s.key,
+        showSymbol: !baseline && s.points.length <= 50,
+        // Non-finite values (diverged epochs) become gaps rather than breaking the axis.
+        data: s.points.map((p) => [p.epoch ?? p.step, Number.isFinite(p.value) ? p.value : "-"]),
+        lineStyle: baseline ? { type: "dashed", width: 2, color: "#6b7280" } : { width: 2 },
+        itemStyle: baseline ? { color: "#6b7280" } : undefined,
+      };
+    }),
   };
-}
-
-function seriesNames(all: MetricSeries[], keys: string[]): string[] {
-  return all.filter((s) => keys.includes(s.key)).map((s) => s.key);
 }
 
 export function RunCurves({ runId, status, initial }: { runId: string; status: RunStatus; initial: MetricSeries[] }) {
@@ -59,9 +66,15 @@ export function RunCurves({ runId, status, initial }: { runId: string; status: R
     trpc.metrics.history.queryOptions({ runId }, { initialData: initial, refetchInterval: stillLive ? LIVE_POLL_MS : false }),
   );
   const all = history.data;
-  const pca = all.find((s) => s.key === "pca_val_mse")?.points.at(-1)?.value;
-  const lossOption = useMemo(() => curveOption(all, LOSS_KEYS, "loss"), [all]);
-  const mseOption = useMemo(() => curveOption(all, MSE_KEYS, "val_mse", pca), [all, pca]);
+  const { loss, mse } = useMemo(() => {
+    const baseline = baselineSeries(all);
+    return {
+      loss: all.filter((s) => LOSS_KEYS.includes(s.key)),
+      mse: [...all.filter((s) => MSE_KEYS.includes(s.key)), ...(baseline ? [baseline] : [])],
+    };
+  }, [all]);
+  const lossOption = useMemo(() => curveOption(loss, "loss"), [loss]);
+  const mseOption = useMemo(() => curveOption(mse, "val_mse"), [mse]);
 
   if (!all.some((s) => [...LOSS_KEYS, ...MSE_KEYS].includes(s.key))) {
     return <p className="muted" data-testid="no-curves">No per-epoch metrics logged yet.</p>;
@@ -72,11 +85,11 @@ export function RunCurves({ runId, status, initial }: { runId: string; status: R
       <div className="chart-grid">
         <figure>
           <figcaption>Loss per epoch</figcaption>
-          <EChart option={lossOption} seriesNames={seriesNames(all, LOSS_KEYS)} testId="loss-chart" label="Training and validation loss per epoch" height={300} />
+          <EChart option={lossOption} seriesNames={loss.map((s) => s.key)} testId="loss-chart" label="Training and validation loss per epoch" height={300} />
         </figure>
         <figure>
-          <figcaption>Validation MSE per epoch{pca !== undefined ? " (dashed: PCA baseline)" : ""}</figcaption>
-          <EChart option={mseOption} seriesNames={seriesNames(all, MSE_KEYS)} testId="mse-chart" label="Validation MSE per epoch" height={300} />
+          <figcaption>Validation MSE per epoch{mse.some((s) => s.key === PCA_SERIES_NAME) ? " (dashed: PCA baseline)" : ""}</figcaption>
+          <EChart option={mseOption} seriesNames={mse.map((s) => s.key)} testId="mse-chart" label="Validation MSE per epoch" height={300} />
         </figure>
       </div>
     </div>

@@ -1,13 +1,16 @@
 /** Server-rendered sections of the run page. Values are user data: always React text. */
 import type { ArtifactRecord, MetricSummary, ParamValue, RunRecord } from "@aelab/tracking";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { buildHref } from "~/lib/search-params";
 import { formatBytes, formatDate, formatDuration, formatMetric } from "~/lib/format";
 import { bestValMse, epochsOf } from "~/lib/run-view";
 
 export function RunFacts({ run }: { run: RunRecord }) {
-  const facts: Array<[string, string]> = [
+  const facts: Array<[string, ReactNode]> = [
     ["Id", run.id],
-    ["Experiment", run.experimentName],
-    ["Sweep", run.sweepId ?? "—"],
+    ["Experiment", <Link key="e" href={buildHref("/", { experiment: run.experimentName })}>{run.experimentName}</Link>],
+    ["Sweep", run.sweepId ? <Link key="s" href={buildHref("/compare", { sweep: run.sweepId })}>{run.sweepId} (compare)</Link> : "—"],
     ["Architecture", run.architecture],
     ["Hidden size", run.hiddenSize === null ? "—" : String(run.hiddenSize)],
     ["Backend", run.backend ?? "—"],

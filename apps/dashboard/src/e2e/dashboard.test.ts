@@ -18,6 +18,8 @@ let server: RunningServer;
 let browser: Browser;
 let page: Page;
 const dialogs: string[] = [];
+/** Uncaught page errors and console errors (hydration mismatches land here). */
+const browserErrors: string[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "aelab-dashboard-e2e-"));
@@ -32,6 +34,10 @@ beforeAll(async () => {
   page.on("dialog", (dialog) => {
     dialogs.push(dialog.message());
     void dialog.dismiss();
+  });
+  page.on("pageerror", (error) => browserErrors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") browserErrors.push(message.text());
   });
   mkdirSync(SCREENSHOTS, { recursive: true });
 }, 180_000);
@@ -91,7 +97,7 @@ describe("dashboard in Chromium", () => {
     await Promise.all([page.waitForURL(/\/runs\//), page.getByTestId("run-link").first().click()]);
     expect(await page.getByTestId("run-name").textContent()).toBe("dense-h32");
     expect(await chartSeries('[data-testid="loss-chart"]')).toEqual(["train_loss", "val_loss"]);
-    expect(await chartSeries('[data-testid="mse-chart"]')).toEqual(["val_mse"]);
+    expect(await chartSeries('[data-testid="mse-chart"]')).toEqual(["val_mse", "PCA"]);
     expect(await page.getByTestId("run-params").textContent()).toContain("batchSize");
     expect(await page.getByTestId("run-spec").textContent()).toContain('"architecture": "dense"');
     expect(await page.getByTestId("artifact-row").count()).toBe(1);
@@ -109,6 +115,10 @@ describe("dashboard in Chromium", () => {
     await chartSeries('[data-testid="compare-chart"]');
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     expect(dialogs).toEqual([]);
+  });
+
+  it("raised no errors in the browser", () => {
+    expect(browserErrors).toEqual([]);
   });
 
   it("maps errors to HTTP statuses on the tRPC route", async () => {

@@ -9,6 +9,13 @@ export function formatMetric(value: number | null | undefined): string {
   return abs >= 1e4 || abs < 1e-3 ? value.toExponential(3) : value.toPrecision(4);
 }
 
+/** Axis ticks: as short as the value allows (0.06, not 0.06000). */
+export function formatAxisValue(value: number): string {
+  if (value === 0 || !Number.isFinite(value)) return formatMetric(value);
+  const abs = Math.abs(value);
+  return abs >= 1e4 || abs < 1e-3 ? value.toExponential(2) : String(Number(value.toPrecision(4)));
+}
+
 export function formatDate(date: Date | null | undefined): string {
   if (!date) return "—";
   return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;

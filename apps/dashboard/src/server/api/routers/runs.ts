@@ -4,8 +4,8 @@ import type { RunRecord, Tracker } from "@aelab/tracking";
 import { createTRPCRouter, publicProcedure } from "~/server/api/trpc";
 import { listRunsInput, runIdInput, scopeInput } from "./inputs";
 
-/** Upper bound on runs scanned to build the filter facets. */
-const FACET_SCAN_LIMIT = 5000;
+/** Runs scanned to build the filter facets (the tracker caps a page at 1000). */
+const FACET_SCAN_LIMIT = 1000;
 
 export async function requireRun(tracker: Tracker, id: string): Promise<RunRecord> {
   const run = await tracker.getRun(id);

@@ -51,18 +51,8 @@ function checkAgainstTable(options: ExportOnnxOptions): void {
   if (!(t.layouts as readonly string[]).includes(layout)) unsupported(`ONNX export layout must be one of ${t.layouts.join(", ")}`, `layout=${JSON.stringify(layout)}`);
   if (options.opset !== undefined && options.opset !== t.opset) unsupported(`The exporter writes opset ${t.opset} only (see ONNX_COMPATIBILITY)`, `opset=${options.opset}`);
   if (options.irVersion !== undefined && options.irVersion !== t.irVersion) unsupported(`The exporter writes IR version ${t.irVersion} only (see ONNX_COMPATIBILITY)`, `irVersion=${options.irVersion}`);
-  const layers: [string, LayerSpec][] = [
-    ...options.spec.encoder.map((l, i): [string, LayerSpec] => [`encoder.${i}`, l]),
-    ...options.spec.decoder.map((l, i): [string, LayerSpec] => [`decoder.${i}`, l]),
-  ];
-  for (const [id, layer] of layers) {
-    const type: string = layer.type;
-    if (!Object.hasOwn(t.layers, type)) unsupported(`Layer ${id} cannot be exported to ONNX; supported layers are ${Object.keys(t.layers).join(", ")}`, `type=${JSON.stringify(type)}`);
-    const activation: unknown = "activation" in layer ? layer.activation : "linear";
-    if (typeof activation !== "string" || !Object.hasOwn(t.activations, activation)) {
-      unsupported(`Layer ${id} has an activation ONNX export does not support; supported are ${Object.keys(t.activations).join(", ")}`, `activation=${JSON.stringify(activation)}`);
-    }
-  }
+  const problems = onnxSupport(options.spec).missing;
+  if (problems.length > 0) throw new AelabError(ErrorCode.ExportUnsupported, problems[0], { details: { problems, compatibility: ONNX_COMPATIBILITY } });
 }
 
 function checkFinite(weights: NeutralWeights): void {
@@ -83,6 +73,31 @@ function checkSelfTest(selfTest: OnnxSelfTest, inputShape: number[], outputShape
   if (selfTest.input.shape[0] !== selfTest.output.shape[0]) {
     throw new AelabError(ErrorCode.InvalidInput, `selfTest input and output must have the same batch size. Received: ${selfTest.input.shape[0]} and ${selfTest.output.shape[0]}`);
   }
+}
+
+/**
+ * Whether every layer and activation of `spec` is in `ONNX_COMPATIBILITY`, with
+ * one Keras-style reason per problem (for a backend's `supports()`).
+ */
+export function onnxSupport(spec: AutoencoderSpec): { ok: boolean; missing: string[] } {
+  const t = ONNX_COMPATIBILITY;
+  const missing: string[] = [];
+  const layers: [string, LayerSpec][] = [
+    ...spec.encoder.map((l, i): [string, LayerSpec] => [`encoder.${i}`, l]),
+    ...spec.decoder.map((l, i): [string, LayerSpec] => [`decoder.${i}`, l]),
+  ];
+  for (const [id, layer] of layers) {
+    const type: string = layer.type;
+    if (!Object.hasOwn(t.layers, type)) {
+      missing.push(`Layer ${id} cannot be exported to ONNX; supported layers are ${Object.keys(t.layers).join(", ")}. Received: type=${JSON.stringify(type)}`);
+      continue;
+    }
+    const activation: unknown = "activation" in layer ? layer.activation : "linear";
+    if (typeof activation !== "string" || !Object.hasOwn(t.activations, activation)) {
+      missing.push(`Layer ${id} has an activation ONNX export does not support; supported are ${Object.keys(t.activations).join(", ")}. Received: activation=${JSON.stringify(activation)}`);
+    }
+  }
+  return { ok: missing.length === 0, missing };
 }
 
 /**

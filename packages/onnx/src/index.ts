@@ -5,7 +5,7 @@
  */
 export { ELU_ALPHA, LEAKY_RELU_ALPHA, ONNX_COMPATIBILITY } from "./compatibility.ts";
 export type { OnnxLayout, OnnxPart } from "./compatibility.ts";
-export { AELAB_ONNX_VERSION, exportOnnx } from "./export-onnx.ts";
+export { AELAB_ONNX_VERSION, exportOnnx, onnxSupport } from "./export-onnx.ts";
 export type { ExportOnnxOptions } from "./export-onnx.ts";
 export { AELAB_ONNX_FORMAT, METADATA_KEYS, ONNX_IO_NAMES, readOnnxMetadata } from "./metadata.ts";
 export type { AelabOnnxMetadata, OnnxModelInfo, OnnxSelfTest, OnnxValueInfo } from "./metadata.ts";

@@ -3,7 +3,9 @@
  * onnxruntime-node and builds the specs and weights the parity tests share.
  */
 import * as ort from "onnxruntime-node";
-import { Random, autoencoderSpecSchema, initializeWeights, type AutoencoderSpec, type Float32Tensor, type NeutralWeights } from "@aelab/core";
+import { autoencoderSpecSchema, type AutoencoderSpec, type Float32Tensor } from "@aelab/core";
+
+export { testWeights } from "../testing/layout.ts";
 
 /** Runs a one-input, one-output model on `x` (already in the model's I/O layout). */
 export async function runOnnx(bytes: Uint8Array, input: string, output: string, x: Float32Tensor): Promise<Float32Tensor> {
@@ -15,16 +17,6 @@ export async function runOnnx(bytes: Uint8Array, input: string, output: string, 
   } finally {
     await session.release();
   }
-}
-
-/** `initializeWeights` with random (not zero) biases, so bias placement is tested too. */
-export function testWeights(spec: AutoencoderSpec, seed: number): NeutralWeights {
-  const weights = initializeWeights(spec, seed);
-  const rng = new Random(seed + 1);
-  for (const t of weights.tensors) {
-    if (t.name.endsWith(".bias")) for (let i = 0; i < t.data.length; i++) t.data[i] = rng.uniform(-0.5, 0.5);
-  }
-  return weights;
 }
 
 /**

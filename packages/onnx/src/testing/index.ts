@@ -5,4 +5,4 @@
 export { referenceForward } from "./reference-forward.ts";
 export type { ReferenceForwardOptions } from "./reference-forward.ts";
 export { erf } from "./erf.ts";
-export { nchwToNhwc, nhwcToNchw, randomTensor } from "./layout.ts";
+export { nchwToNhwc, nhwcToNchw, randomTensor, testWeights } from "./layout.ts";

@@ -1,8 +1,8 @@
 /**
- * Layout and data helpers for tests: channels-last ⇄ channels-first batches and
- * seeded random tensors.
+ * Layout and data helpers for tests: channels-last ⇄ channels-first batches,
+ * seeded random tensors and weights.
  */
-import { Random, shapeSize, type Float32Tensor } from "@aelab/core";
+import { Random, initializeWeights, shapeSize, type AutoencoderSpec, type Float32Tensor, type NeutralWeights } from "@aelab/core";
 
 function permute4(t: Float32Tensor, perm: [number, number, number, number]): Float32Tensor {
   const src = t.shape;
@@ -38,4 +38,14 @@ export function randomTensor(shape: readonly number[], seed: number, low = 0, hi
   const data = new Float32Array(shapeSize(shape));
   for (let i = 0; i < data.length; i++) data[i] = rng.uniform(low, high);
   return { data, shape: [...shape] };
+}
+
+/** `initializeWeights` with seeded random (not zero) biases, so parity tests also check where biases land. */
+export function testWeights(spec: AutoencoderSpec, seed: number): NeutralWeights {
+  const weights = initializeWeights(spec, seed);
+  const rng = new Random(seed + 1);
+  for (const t of weights.tensors) {
+    if (t.name.endsWith(".bias")) for (let i = 0; i < t.data.length; i++) t.data[i] = rng.uniform(-0.5, 0.5);
+  }
+  return weights;
 }

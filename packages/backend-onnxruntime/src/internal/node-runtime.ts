@@ -1,0 +1,42 @@
+/** The onnxruntime-node runtime: native CPU sessions, imported on first use (no side effects on import). */
+import { AelabError, ErrorCode, type Float32Tensor } from "@aelab/core";
+import type * as OrtNodeModule from "onnxruntime-node";
+import type { OrtRuntime, RuntimeSession, SessionConfig } from "./runtime.ts";
+
+type OrtNode = typeof OrtNodeModule;
+
+export function nodeRuntime(): OrtRuntime {
+  let ort: OrtNode | undefined;
+  const loaded = (): OrtNode => {
+    if (!ort) throw new AelabError(ErrorCode.BackendUnavailable, "onnxruntime-node is not loaded; call init() first. Received: no module");
+    return ort;
+  };
+  return {
+    packageName: "onnxruntime-node",
+    async load() {
+      ort ??= await import("onnxruntime-node");
+    },
+    describe() {
+      return `onnxruntime-node ${loaded().env.versions.node ?? loaded().env.versions.common}`;
+    },
+    async createSession(bytes: Uint8Array, config: SessionConfig): Promise<RuntimeSession> {
+      const o = loaded();
+      const session = await o.InferenceSession.create(bytes, {
+        executionProviders: config.executionProviders,
+        graphOptimizationLevel: config.graphOptimizationLevel,
+        ...(config.threads === undefined ? {} : { intraOpNumThreads: config.threads, interOpNumThreads: 1 }),
+      });
+      return {
+        inputNames: session.inputNames,
+        outputNames: session.outputNames,
+        async run(input: string, output: string, x: Float32Tensor): Promise<Float32Tensor> {
+          const result = await session.run({ [input]: new o.Tensor("float32", x.data, [...x.shape]) }, [output]);
+          const y = result[output];
+          // Copy out of the runtime's buffer so callers own the data.
+          return { data: new Float32Array(y.data as Float32Array), shape: [...y.dims] };
+        },
+        release: () => session.release(),
+      };
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * The seam between the shared handler code and the two ONNX Runtime packages
+ * (onnxruntime-node, onnxruntime-web): load the module lazily, make a session
+ * from bytes, run one float32 input to one float32 output.
+ */
+import type { Float32Tensor } from "@aelab/core";
+
+export type GraphOptimizationLevel = "disabled" | "basic" | "extended" | "all";
+
+/** Options shared by the node and web entries. */
+export interface OnnxruntimeOptions {
+  /** Intra-op threads (node) or WebAssembly threads (web; default 1, since more need cross-origin isolation). */
+  threads?: number;
+  /** Graph optimisation level for every session. Default "all". */
+  graphOptimizationLevel?: GraphOptimizationLevel;
+  /** Execution providers in order of preference. Default ["cpu"] (node) or ["wasm"] (web). */
+  executionProviders?: string[];
+}
+
+export interface SessionConfig {
+  threads?: number;
+  graphOptimizationLevel: GraphOptimizationLevel;
+  executionProviders: string[];
+}
+
+export interface RuntimeSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(input: string, output: string, x: Float32Tensor): Promise<Float32Tensor>;
+  release(): Promise<void>;
+}
+
+export interface OrtRuntime {
+  /** "onnxruntime-node" or "onnxruntime-web". */
+  readonly packageName: string;
+  /** Imports the package (once); rejects when it cannot load. */
+  load(): Promise<void>;
+  /** e.g. "onnxruntime-node 1.30.0"; valid after load(). */
+  describe(): string;
+  createSession(bytes: Uint8Array, config: SessionConfig): Promise<RuntimeSession>;
+}

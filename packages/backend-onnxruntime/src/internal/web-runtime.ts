@@ -1,0 +1,58 @@
+/**
+ * The onnxruntime-web runtime (WebAssembly). Also runs in Node. `env.wasm` is
+ * process-global in onnxruntime-web, so the thread count and wasm paths are
+ * applied once, before the first session.
+ */
+import { AelabError, ErrorCode, type Float32Tensor } from "@aelab/core";
+import type * as OrtWebModule from "onnxruntime-web";
+import type { OrtRuntime, RuntimeSession, SessionConfig } from "./runtime.ts";
+
+type OrtWeb = typeof OrtWebModule;
+
+export interface WebRuntimeOptions {
+  /** WebAssembly threads; default 1 (more need a cross-origin-isolated page). */
+  threads?: number;
+  /** Where the ort-wasm files are served from, e.g. "/ort/" (see onnxruntime-web `env.wasm.wasmPaths`). */
+  wasmPaths?: string;
+}
+
+export function webRuntime(options: WebRuntimeOptions): OrtRuntime {
+  let ort: OrtWeb | undefined;
+  const loaded = (): OrtWeb => {
+    if (!ort) throw new AelabError(ErrorCode.BackendUnavailable, "onnxruntime-web is not loaded; call init() first. Received: no module");
+    return ort;
+  };
+  return {
+    packageName: "onnxruntime-web",
+    async load() {
+      if (ort) return;
+      const o = await import("onnxruntime-web");
+      o.env.wasm.numThreads = options.threads ?? 1;
+      if (options.wasmPaths !== undefined) o.env.wasm.wasmPaths = options.wasmPaths;
+      ort = o;
+    },
+    describe() {
+      const o = loaded();
+      return `onnxruntime-web ${o.env.versions.web ?? o.env.versions.common} wasm (${o.env.wasm.numThreads ?? 1} thread${o.env.wasm.numThreads === 1 ? "" : "s"})`;
+    },
+    async createSession(bytes: Uint8Array, config: SessionConfig): Promise<RuntimeSession> {
+      const o = loaded();
+      const session = await o.InferenceSession.create(bytes, {
+        executionProviders: config.executionProviders,
+        graphOptimizationLevel: config.graphOptimizationLevel,
+      });
+      return {
+        inputNames: session.inputNames,
+        outputNames: session.outputNames,
+        async run(input: string, output: string, x: Float32Tensor): Promise<Float32Tensor> {
+          const feeds = { [input]: new o.Tensor("float32", x.data, [...x.shape]) };
+          const y = (await session.run(feeds, [output]))[output];
+          const out = { data: new Float32Array(y.data as Float32Array), shape: [...y.dims] };
+          y.dispose();
+          return out;
+        },
+        release: () => session.release(),
+      };
+    },
+  };
+}

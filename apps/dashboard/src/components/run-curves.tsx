@@ -6,7 +6,8 @@
 import type { RunStatus } from "@aelab/tracking";
 import { useQuery } from "@tanstack/react-query";
 import type { EChartsOption } from "echarts";
-import { useMemo } from "react";
+import { useRouter } from "next/navigation";
+import { useEffect, useMemo } from "react";
 import { PCA_SERIES_NAME } from "~/lib/compare-series";
 import { formatAxisValue, formatMetric } from "~/lib/format";
 import type { MetricSeries } from "~/server/api/routers/metrics";
@@ -25,6 +26,10 @@ function baselineSeries(all: MetricSeries[]): MetricSeries | null {
   if (value === undefined || !Number.isFinite(value) || epochs.length === 0) return null;
   const span = [Math.min(...epochs), Math.max(...epochs)];
   return { key: PCA_SERIES_NAME, points: span.map((epoch) => ({ step: epoch, epoch, value })) };
+}
+
+function lastEpoch(series: MetricSeries[]): number {
+  return Math.max(0, ...series.flatMap((s) => s.points.map((p) => p.epoch ?? p.step)));
 }
 
 function curveOption(shown: MetricSeries[], yName: string): EChartsOption {
@@ -66,6 +71,15 @@ export function RunCurves({ runId, status, initial }: { runId: string; status: R
     trpc.metrics.history.queryOptions({ runId }, { initialData: initial, refetchInterval: stillLive ? LIVE_POLL_MS : false }),
   );
   const all = history.data;
+  const router = useRouter();
+  const { refetch } = history;
+  useEffect(() => {
+    // The run just ended: fetch its last epochs and re-render the server parts (badge, facts, summary).
+    if (live && !stillLive) {
+      void refetch();
+      router.refresh();
+    }
+  }, [live, stillLive, refetch, router]);
   const { loss, mse } = useMemo(() => {
     const baseline = baselineSeries(all);
     return {
@@ -80,7 +94,7 @@ export function RunCurves({ runId, status, initial }: { runId: string; status: R
     return <p className="muted" data-testid="no-curves">No per-epoch metrics logged yet.</p>;
   }
   return (
-    <div className="curves" data-testid="run-curves" data-live={stillLive ? "true" : "false"}>
+    <div className="curves" data-testid="run-curves" data-live={stillLive ? "true" : "false"} data-epochs={lastEpoch(loss)}>
       {stillLive ? <p className="muted">Live: refreshing every {LIVE_POLL_MS / 1000} s.</p> : null}
       <div className="chart-grid">
         <figure>

@@ -5,6 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createTracker } from "@aelab/tracking";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findRepoRoot } from "~/env";
@@ -14,6 +15,7 @@ import { APP_DIR, startNextServer, type RunningServer } from "./next-server";
 const SCREENSHOTS = path.join(findRepoRoot(APP_DIR), "docs", "screenshots");
 
 let dir: string;
+let db: string;
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
@@ -23,7 +25,7 @@ const browserErrors: string[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "aelab-dashboard-e2e-"));
-  const db = `file:${path.join(dir, "e2e.db")}`;
+  db = `file:${path.join(dir, "e2e.db")}`;
   await seedFixture(db);
   server = await startNextServer({ env: { AELAB_DB: db } });
   browser = await chromium.launch({
@@ -115,6 +117,25 @@ describe("dashboard in Chromium", () => {
     await chartSeries('[data-testid="compare-chart"]');
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     expect(dialogs).toEqual([]);
+  });
+
+  it("follows a live run over the tRPC route until it finishes", async () => {
+    const tracker = await createTracker({ url: db });
+    try {
+      const run = await tracker.startRun({ experimentName: FIXTURE_EXPERIMENT, name: "live-run", architecture: "dense", hiddenSize: 8, spec: {} });
+      const epoch = (n: number) => tracker.logMetrics(run.id, [{ key: "train_loss", value: 0.1 / n, step: n, epoch: n }, { key: "val_loss", value: 0.12 / n, step: n, epoch: n }]);
+      await epoch(1);
+      await page.goto(`${server.url}/runs/${run.id}`);
+      await page.locator('[data-testid="run-curves"][data-live="true"][data-epochs="1"]').waitFor();
+      await epoch(2);
+      await epoch(3);
+      await page.locator('[data-testid="run-curves"][data-epochs="3"]').waitFor({ timeout: 20_000 });
+      await tracker.endRun(run.id, { status: "finished" });
+      await page.locator('[data-testid="run-curves"][data-live="false"]').waitFor({ timeout: 20_000 });
+      await page.locator('h1 [data-testid="status-badge"][data-status="finished"]').waitFor({ timeout: 10_000 });
+    } finally {
+      await tracker.close();
+    }
   });
 
   it("raised no errors in the browser", () => {

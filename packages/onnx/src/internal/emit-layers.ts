@@ -4,7 +4,20 @@
  * them); Flatten and Reshape run channels-last, because TF.js flattens an NHWC
  * tensor in (h, w, c) order; Gemm, Resize and activations take either.
  */
-import { AelabError, ErrorCode, asPair, shapeSize, type Activation, type LayerInfo, type NamedTensor } from "@aelab/core";
+import {
+  AelabError,
+  ErrorCode,
+  asPair,
+  shapeSize,
+  type Activation,
+  type Conv2dLayer,
+  type Conv2dTransposeLayer,
+  type DenseLayer,
+  type LayerInfo,
+  type MaxPool2dLayer,
+  type NamedTensor,
+  type UpSampling2dLayer,
+} from "@aelab/core";
 import { ELU_ALPHA, LEAKY_RELU_ALPHA } from "../compatibility.ts";
 import { convAxisPads, convTransposeAxisPads, onnxPads2d } from "../padding.ts";
 import { attr, type GraphBuilder, type Value } from "./graph-builder.ts";
@@ -60,58 +73,72 @@ export function emitActivation(g: GraphBuilder, v: Value, activation: Activation
   }
 }
 
+function emitDense(g: GraphBuilder, input: Value, info: LayerInfo, layer: DenseLayer, param: ParamLookup): Value {
+  const kernel = param(`${info.id}.kernel`);
+  const w = g.floatInitializer(`${info.id}.kernel`, kernel.shape, kernel.data);
+  const b = g.floatInitializer(`${info.id}.bias`, [layer.units], param(`${info.id}.bias`).data);
+  const y = g.node("Gemm", [input.name, w, b], {}, `${info.id}.gemm`);
+  return emitActivation(g, value(y, info.outputShape, "flat"), layer.activation, info.id);
+}
+
+function emitConv(g: GraphBuilder, input: Value, info: LayerInfo, layer: Conv2dLayer | Conv2dTransposeLayer, param: ParamLookup): Value {
+  const { id } = info;
+  const x = g.toLayout(input, "nchw", id);
+  const [kh, kw] = asPair(layer.kernelSize);
+  const [sh, sw] = asPair(layer.strides);
+  const kernel = kernelToOnnx(param(`${id}.kernel`));
+  const w = g.floatInitializer(`${id}.kernel`, kernel.dims, kernel.data);
+  const b = g.floatInitializer(`${id}.bias`, [layer.filters], param(`${id}.bias`).data);
+  const common = { kernel_shape: attr.ints([kh, kw]), strides: attr.ints([sh, sw]), dilations: attr.ints([1, 1]), group: attr.int(1) };
+  let y: string;
+  if (layer.type === "conv2d") {
+    const pads = onnxPads2d(convAxisPads(input.shape[0], kh, sh, layer.padding), convAxisPads(input.shape[1], kw, sw, layer.padding));
+    y = g.node("Conv", [x.name, w, b], { ...common, pads: attr.ints(pads) }, `${id}.conv`);
+  } else {
+    const ph = convTransposeAxisPads(input.shape[0], kh, sh, layer.padding);
+    const pw = convTransposeAxisPads(input.shape[1], kw, sw, layer.padding);
+    const attributes = { ...common, pads: attr.ints(onnxPads2d(ph, pw)), output_padding: attr.ints([ph.outputPadding, pw.outputPadding]) };
+    y = g.node("ConvTranspose", [x.name, w, b], attributes, `${id}.conv_transpose`);
+  }
+  return emitActivation(g, value(y, info.outputShape, "nchw"), layer.activation, id);
+}
+
+function emitMaxPool(g: GraphBuilder, input: Value, info: LayerInfo, layer: MaxPool2dLayer): Value {
+  const x = g.toLayout(input, "nchw", info.id);
+  const [kh, kw] = asPair(layer.poolSize);
+  const [sh, sw] = asPair(layer.strides ?? layer.poolSize);
+  const pads = onnxPads2d(convAxisPads(input.shape[0], kh, sh, layer.padding), convAxisPads(input.shape[1], kw, sw, layer.padding));
+  const attributes = { kernel_shape: attr.ints([kh, kw]), strides: attr.ints([sh, sw]), pads: attr.ints(pads), ceil_mode: attr.int(0) };
+  return value(g.node("MaxPool", [x.name], attributes, `${info.id}.max_pool`), info.outputShape, "nchw");
+}
+
+function emitUpSampling(g: GraphBuilder, input: Value, info: LayerInfo, layer: UpSampling2dLayer): Value {
+  // Nearest with asymmetric coordinates and floor: output (y, x) reads input (⌊y/fh⌋, ⌊x/fw⌋), as
+  // tf.image.resizeNearestNeighbor. Resize takes either layout, so no Transpose is needed.
+  const [fh, fw] = asPair(layer.size);
+  const scales = g.floatInitializer(`${info.id}.scales`, [4], input.physical === "nchw" ? [1, 1, fh, fw] : [1, fh, fw, 1]);
+  const attributes = {
+    mode: attr.string("nearest"),
+    coordinate_transformation_mode: attr.string("asymmetric"),
+    nearest_mode: attr.string("floor"),
+  };
+  return value(g.node("Resize", [input.name, "", scales], attributes, `${info.id}.resize`), info.outputShape, input.physical);
+}
+
 export function emitLayer(g: GraphBuilder, input: Value, info: LayerInfo, param: ParamLookup): Value {
   const { layer, id, outputShape } = info;
   switch (layer.type) {
-    case "dense": {
-      const kernel = param(`${id}.kernel`);
-      const w = g.floatInitializer(`${id}.kernel`, kernel.shape, kernel.data);
-      const b = g.floatInitializer(`${id}.bias`, [layer.units], param(`${id}.bias`).data);
-      const y = g.node("Gemm", [input.name, w, b], {}, `${id}.gemm`);
-      return emitActivation(g, value(y, outputShape, "flat"), layer.activation, id);
-    }
+    case "dense":
+      return emitDense(g, input, info, layer, param);
     case "conv2d":
-    case "conv2dTranspose": {
-      const x = g.toLayout(input, "nchw", id);
-      const [kh, kw] = asPair(layer.kernelSize);
-      const [sh, sw] = asPair(layer.strides);
-      const kernel = kernelToOnnx(param(`${id}.kernel`));
-      const w = g.floatInitializer(`${id}.kernel`, kernel.dims, kernel.data);
-      const b = g.floatInitializer(`${id}.bias`, [layer.filters], param(`${id}.bias`).data);
-      const common = { kernel_shape: attr.ints([kh, kw]), strides: attr.ints([sh, sw]), dilations: attr.ints([1, 1]), group: attr.int(1) };
-      let y: string;
-      if (layer.type === "conv2d") {
-        const pads = onnxPads2d(convAxisPads(input.shape[0], kh, sh, layer.padding), convAxisPads(input.shape[1], kw, sw, layer.padding));
-        y = g.node("Conv", [x.name, w, b], { ...common, pads: attr.ints(pads) }, `${id}.conv`);
-      } else {
-        const ph = convTransposeAxisPads(input.shape[0], kh, sh, layer.padding);
-        const pw = convTransposeAxisPads(input.shape[1], kw, sw, layer.padding);
-        const attributes = { ...common, pads: attr.ints(onnxPads2d(ph, pw)), output_padding: attr.ints([ph.outputPadding, pw.outputPadding]) };
-        y = g.node("ConvTranspose", [x.name, w, b], attributes, `${id}.conv_transpose`);
-      }
-      return emitActivation(g, value(y, outputShape, "nchw"), layer.activation, id);
-    }
-    case "maxPool2d": {
-      const x = g.toLayout(input, "nchw", id);
-      const [kh, kw] = asPair(layer.poolSize);
-      const [sh, sw] = asPair(layer.strides ?? layer.poolSize);
-      const pads = onnxPads2d(convAxisPads(input.shape[0], kh, sh, layer.padding), convAxisPads(input.shape[1], kw, sw, layer.padding));
-      const attributes = { kernel_shape: attr.ints([kh, kw]), strides: attr.ints([sh, sw]), pads: attr.ints(pads), ceil_mode: attr.int(0) };
-      return value(g.node("MaxPool", [x.name], attributes, `${id}.max_pool`), outputShape, "nchw");
-    }
-    case "upSampling2d": {
-      // Nearest with asymmetric coordinates and floor: output (y, x) reads input (⌊y/fh⌋, ⌊x/fw⌋), as tf.image.resizeNearestNeighbor.
-      const [fh, fw] = asPair(layer.size);
-      const scales = input.physical === "nchw" ? [1, 1, fh, fw] : [1, fh, fw, 1];
-      const s = g.floatInitializer(`${id}.scales`, [4], scales);
-      const attributes = {
-        mode: attr.string("nearest"),
-        coordinate_transformation_mode: attr.string("asymmetric"),
-        nearest_mode: attr.string("floor"),
-      };
-      return value(g.node("Resize", [input.name, "", s], attributes, `${id}.resize`), outputShape, input.physical);
-    }
+    case "conv2dTranspose":
+      return emitConv(g, input, info, layer, param);
+    case "maxPool2d":
+      return emitMaxPool(g, input, info, layer);
+    case "upSampling2d":
+      return emitUpSampling(g, input, info, layer);
     case "flatten": {
+      // TF.js flattens channels-last data in (h, w, c) order.
       const x = g.toLayout(input, "nhwc", id);
       return value(g.node("Flatten", [x.name], { axis: attr.int(1) }, `${id}.flatten`), [shapeSize(input.shape)], "flat");
     }

@@ -97,10 +97,21 @@ export async function createTracker(options: CreateTrackerOptions = {}): Promise
 
 /**
  * Applies the committed migrations that the database lacks, recording them in
- * `_prisma_migrations` as `prisma migrate deploy` would. Safe to run
- * concurrently and repeatedly. Backs `aelab db migrate`.
+ * `_prisma_migrations` as `prisma migrate deploy` would, and returns the names
+ * applied (empty when up to date). Safe to run concurrently and repeatedly.
+ * Backs `aelab db migrate`; `url` defaults like createTracker's.
+ *
+ * @example
+ * ```ts
+ * const applied = await migrateDatabase("postgresql://aelab@db:5432/aelab");
+ * ```
  */
-export async function migrateDatabase(url?: string): Promise<MigrationReport> {
+export async function migrateDatabase(url?: string): Promise<string[]> {
+  return (await migrateDatabaseWithReport(url)).applied;
+}
+
+/** migrateDatabase, also reporting migrations the database has but this version does not know. */
+export async function migrateDatabaseWithReport(url?: string): Promise<MigrationReport> {
   const target = parseDatabaseUrl(resolveDatabaseUrl(url));
   return target.provider === "postgres"
     ? migratePostgres(target, MIGRATIONS.postgres)

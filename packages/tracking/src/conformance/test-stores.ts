@@ -15,7 +15,8 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import { createTracker, migrateDatabase } from "../create-tracker.ts";
 import type { Tracker } from "../tracker.ts";
 
-export const PG_URL = process.env.AELAB_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
+export const PG_URL =
+  process.env.AELAB_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 
 export interface OpenStore {
   tracker: Tracker;
@@ -31,7 +32,10 @@ export interface StoreKind {
 }
 
 async function probePostgres(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+  const client = new pg.Client({
+    connectionString: PG_URL,
+    connectionTimeoutMillis: 3000,
+  });
   try {
     await client.connect();
     await client.query("SELECT 1");
@@ -48,7 +52,9 @@ export function tempSqliteUrl(): { url: string; dir: string } {
   return { url: `file:${join(dir, "nested", "aelab.db")}`, dir };
 }
 
-async function withPgClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+async function withPgClient<T>(
+  fn: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
   try {
@@ -59,10 +65,22 @@ async function withPgClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T
 }
 
 /** A fresh, unmigrated schema; `drop()` removes it. */
-export function freshPgSchema(): { url: string; schema: string; drop(): Promise<void> } {
+export function freshPgSchema(): {
+  url: string;
+  schema: string;
+  drop(): Promise<void>;
+} {
   const schema = `aelab_test_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
   const url = `${PG_URL}${PG_URL.includes("?") ? "&" : "?"}schema=${schema}`;
-  return { url, schema, drop: () => withPgClient(async (c) => void (await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`))) };
+  return {
+    url,
+    schema,
+    drop: () =>
+      withPgClient(
+        async (c) =>
+          void (await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)),
+      ),
+  };
 }
 
 const pgUnavailable = await probePostgres();
@@ -74,7 +92,11 @@ export const STORES: StoreKind[] = [
     async open() {
       const { url, dir } = tempSqliteUrl();
       const tracker = await createTracker({ url });
-      return { tracker, url, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+      return {
+        tracker,
+        url,
+        cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+      };
     },
   },
   {
@@ -96,7 +118,10 @@ export const REQUIRE_ALL_STORES = process.env.CI === "true";
  * The shared conformance harness: `describe.each` over every store, each with
  * its own fresh database, closed and removed afterwards.
  */
-export function describeStores(title: string, body: (store: () => OpenStore, kind: StoreKind) => void): void {
+export function describeStores(
+  title: string,
+  body: (store: () => OpenStore, kind: StoreKind) => void,
+): void {
   describe.each(STORES)(`${title} — $name`, (kind) => {
     if (kind.unavailable !== undefined && !REQUIRE_ALL_STORES) {
       it.skip(`skipped: ${kind.unavailable}`, () => undefined);
@@ -104,7 +129,10 @@ export function describeStores(title: string, body: (store: () => OpenStore, kin
     }
     let open: OpenStore | undefined;
     beforeAll(async () => {
-      if (kind.unavailable !== undefined) throw new Error(`CI=true: the ${kind.name} store must run. ${kind.unavailable}`);
+      if (kind.unavailable !== undefined)
+        throw new Error(
+          `CI=true: the ${kind.name} store must run. ${kind.unavailable}`,
+        );
       open = await kind.open();
     });
     afterAll(async () => {
@@ -112,7 +140,8 @@ export function describeStores(title: string, body: (store: () => OpenStore, kin
       await open?.cleanup();
     });
     body(() => {
-      if (open === undefined) throw new Error(`the ${kind.name} store did not open`);
+      if (open === undefined)
+        throw new Error(`the ${kind.name} store did not open`);
       return open;
     }, kind);
   });
@@ -120,7 +149,15 @@ export function describeStores(title: string, body: (store: () => OpenStore, kin
 
 /** A small AutoencoderSpec-shaped value (the tracker stores it as opaque JSON). */
 export function specFor(architecture: string, hiddenSize: number): unknown {
-  return { architecture, inputShape: [28, 28, 1], hiddenSize, layers: [128, 64], activation: "relu", dropout: 0.1 + 0.2 };
+  return {
+    architecture,
+    inputShape: [28, 28, 1],
+    hiddenSize,
+    layers: [128, 64],
+    activation: "relu",
+    dropout: 0.1 + 0.2,
+  };
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));

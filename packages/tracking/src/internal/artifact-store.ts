@@ -1,5 +1,5 @@
 /** Files a run produced (weights, ONNX exports, reconstructions): metadata only. */
-import { randomUUID } from "node:crypto";
+import { orderedId } from "./ordered-id.ts";
 import type { ArtifactInput, ArtifactRecord } from "../tracker.ts";
 import type { Db } from "./prisma-client.ts";
 import { tracked } from "./prisma-errors.ts";
@@ -18,7 +18,7 @@ export async function logArtifact(db: Db, runId: string, input: ArtifactInput): 
   const row = await tracked({ operation: "log an artifact", subject: `runId=${JSON.stringify(runId)}` }, () =>
     db.artifact.create({
       data: {
-        id: randomUUID(),
+        id: orderedId(),
         runId,
         kind: artifact.kind,
         path: artifact.path,

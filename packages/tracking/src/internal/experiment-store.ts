@@ -1,7 +1,7 @@
 /** Experiments and sweeps: the containers runs belong to. */
-import { randomUUID } from "node:crypto";
+import { orderedId } from "./ordered-id.ts";
 import type { ExperimentRecord, SweepRecord } from "../tracker.ts";
-import { toJsonValue } from "./json-value.ts";
+import { fromJsonText, toJsonText } from "./json-value.ts";
 import type { Db } from "./prisma-client.ts";
 import { notFound, prismaCode, tracked } from "./prisma-errors.ts";
 import { requireStatus, requireText } from "./validate.ts";
@@ -11,8 +11,8 @@ const SWEEP_STATUSES = ["running", "finished", "failed"] as const satisfies read
 const experimentSelect = { id: true, name: true, createdAt: true } as const;
 const sweepSelect = { id: true, experimentId: true, name: true, config: true, status: true, createdAt: true } as const;
 
-function toSweepRecord(row: { id: string; experimentId: string; name: string; config: unknown; status: string; createdAt: Date }): SweepRecord {
-  return { ...row, status: row.status as SweepRecord["status"] };
+function toSweepRecord(row: { id: string; experimentId: string; name: string; config: string; status: string; createdAt: Date }): SweepRecord {
+  return { ...row, config: fromJsonText(row.config), status: row.status as SweepRecord["status"] };
 }
 
 /** Finds the experiment by name or creates it; safe when two processes race. */
@@ -22,7 +22,7 @@ export async function getOrCreateExperiment(db: Db, name: string): Promise<Exper
     const existing = await db.experiment.findUnique({ where: { name }, select: experimentSelect });
     if (existing) return existing;
     try {
-      return await db.experiment.create({ data: { id: randomUUID(), name, createdAt: new Date() }, select: experimentSelect });
+      return await db.experiment.create({ data: { id: orderedId(), name, createdAt: new Date() }, select: experimentSelect });
     } catch (error) {
       // Another writer created it between our read and our insert.
       if (prismaCode(error) !== "P2002") throw error;
@@ -33,11 +33,11 @@ export async function getOrCreateExperiment(db: Db, name: string): Promise<Exper
 
 export async function createSweep(db: Db, input: { experimentName: string; name: string; config: unknown }): Promise<SweepRecord> {
   requireText("name", input.name);
-  const config = toJsonValue("config", input.config);
+  const config = toJsonText("config", input.config);
   const experiment = await getOrCreateExperiment(db, input.experimentName);
   return tracked({ operation: "create a sweep" }, async () => {
     const row = await db.sweep.create({
-      data: { id: randomUUID(), experimentId: experiment.id, name: input.name, config, status: "running", createdAt: new Date() },
+      data: { id: orderedId(), experimentId: experiment.id, name: input.name, config, status: "running", createdAt: new Date() },
       select: sweepSelect,
     });
     return toSweepRecord(row);

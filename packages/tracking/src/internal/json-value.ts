@@ -1,13 +1,13 @@
 /**
- * Spec, split and sweep config are stored as JSON. They are normalised through
- * JSON first (undefined dropped, Dates to strings, NaN to null) so both
- * databases store, and return, the same thing; what cannot be JSON is rejected.
+ * Spec, split and sweep config are stored as JSON text (String columns, not
+ * Prisma `Json`, whose writes round floats). Values are normalised through JSON
+ * (undefined dropped, Dates to strings, NaN to null), so both databases return
+ * exactly `JSON.parse(JSON.stringify(value))`; what cannot be JSON is rejected.
  */
 import { AelabError, ErrorCode } from "@aelab/core";
-import type { Prisma } from "../generated/sqlite/client.ts";
 import { invalid } from "./validate.ts";
 
-export function toJsonValue(name: string, value: unknown): Prisma.InputJsonValue {
+export function toJsonText(name: string, value: unknown): string {
   let text: string | undefined;
   try {
     text = JSON.stringify(value);
@@ -18,5 +18,9 @@ export function toJsonValue(name: string, value: unknown): Prisma.InputJsonValue
     });
   }
   if (text === undefined || text === "null") throw invalid(`\`${name}\` to be a JSON value other than null`, name, value);
-  return JSON.parse(text) as Prisma.InputJsonValue;
+  return text;
+}
+
+export function fromJsonText(text: string): unknown {
+  return JSON.parse(text) as unknown;
 }

@@ -4,6 +4,7 @@
  */
 import type { Prisma } from "../generated/sqlite/client.ts";
 import type { MetricSummary, ParamValue, RunRecord, RunStatus } from "../tracker.ts";
+import { fromJsonText } from "./json-value.ts";
 import { decodeNumber } from "./number-codec.ts";
 import { decodeParam } from "./param-codec.ts";
 
@@ -72,9 +73,9 @@ export function toRunRecord(row: RunRow): RunRecord {
     backend: row.backend,
     architecture: row.architecture,
     hiddenSize: row.hiddenSize,
-    spec: row.spec,
+    spec: fromJsonText(row.spec),
     seed: row.seed === null ? null : Number(row.seed),
-    split: row.split ?? null,
+    split: row.split === null ? null : fromJsonText(row.split),
     host: row.host,
     startedAt: row.startedAt,
     endedAt: row.endedAt,

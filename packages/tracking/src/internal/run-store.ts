@@ -1,9 +1,9 @@
 /** Run lifecycle: start, status changes, heartbeats, reaping, and reading one run. */
-import { randomUUID } from "node:crypto";
+import { orderedId } from "./ordered-id.ts";
 import { hostname } from "node:os";
 import type { RunRecord, RunStatus, StartRunInput } from "../tracker.ts";
 import { getOrCreateExperiment } from "./experiment-store.ts";
-import { toJsonValue } from "./json-value.ts";
+import { toJsonText } from "./json-value.ts";
 import { encodeParam } from "./param-codec.ts";
 import type { Db } from "./prisma-client.ts";
 import { notFound, tracked } from "./prisma-errors.ts";
@@ -29,8 +29,8 @@ export async function startRun(db: Db, input: StartRunInput): Promise<RunRecord>
   const hiddenSize = optionalInt("hiddenSize", input.hiddenSize, 1);
   const seed = requireSeed(input.seed);
   const status = requireStatus(input.status ?? "running", ["queued", "running"] as const);
-  const spec = toJsonValue("spec", input.spec);
-  const split = input.split === undefined || input.split === null ? undefined : toJsonValue("split", input.split);
+  const spec = toJsonText("spec", input.spec);
+  const split = input.split === undefined || input.split === null ? undefined : toJsonText("split", input.split);
   const params = Object.entries(requireParams(input.params ?? {})).map(([key, value]) => ({ key, ...encodeParam(value) }));
   const tags = Object.entries(requireTags(input.tags ?? {})).map(([key, value]) => ({ key, value }));
   for (const [name, value] of [["backend", input.backend], ["host", input.host], ["sweepId", input.sweepId]] as const) {
@@ -41,7 +41,7 @@ export async function startRun(db: Db, input: StartRunInput): Promise<RunRecord>
   const row = await tracked({ operation: "start a run", subject: `sweepId=${JSON.stringify(input.sweepId)}` }, () =>
     db.run.create({
       data: {
-        id: randomUUID(),
+        id: orderedId(),
         name: input.name,
         experimentId: experiment.id,
         sweepId: input.sweepId ?? null,

@@ -7,6 +7,10 @@ describe("parseEnv", () => {
     expect(parseEnv({}).AELAB_DB).toBe(`file:${findRepoRoot()}/aelab.db`);
   });
 
+  it("resolves relative SQLite paths against the repo root", () => {
+    expect(parseEnv({ AELAB_DB: "file:./runs/x.db" }).AELAB_DB).toBe(`file:${findRepoRoot()}/runs/x.db`);
+  });
+
   it("accepts SQLite and PostgreSQL URLs", () => {
     expect(parseEnv({ AELAB_DB: "file:/tmp/x.db" }).AELAB_DB).toBe("file:/tmp/x.db");
     expect(parseEnv({ AELAB_DB: "postgresql://u:p@127.0.0.1/db", NODE_ENV: "production" })).toEqual({ AELAB_DB: "postgresql://u:p@127.0.0.1/db", NODE_ENV: "production" });

@@ -19,6 +19,18 @@ export function findRepoRoot(from: string = process.cwd()): string {
   }
 }
 
+/**
+ * `next start` runs with apps/dashboard as its cwd, so a relative SQLite path is
+ * resolved against the repo root instead: `file:./aelab.db` means the same file
+ * to the dashboard as to the CLI run from the root.
+ */
+function absoluteDbUrl(url: string): string {
+  if (!url.startsWith("file:")) return url;
+  const rest = url.slice("file:".length);
+  if (rest.startsWith("/")) return url;
+  return `file:${path.join(/*turbopackIgnore: true*/ findRepoRoot(), rest)}`;
+}
+
 const envSchema = z.object({
   AELAB_DB: z
     .string()
@@ -29,7 +41,7 @@ const envSchema = z.object({
 });
 
 export interface DashboardEnv {
-  /** Tracking store URL: `file:/abs/aelab.db` (SQLite) or `postgresql://…`. */
+  /** Tracking store URL: `file:/abs/aelab.db` (SQLite, made absolute) or `postgresql://…`. */
   AELAB_DB: string;
   NODE_ENV: "development" | "test" | "production";
 }
@@ -44,8 +56,7 @@ export function parseEnv(source: Record<string, string | undefined>): DashboardE
       { cause: parsed.error },
     );
   }
-  const db = parsed.data.AELAB_DB || `file:${path.join(findRepoRoot(), "aelab.db")}`;
-  return { AELAB_DB: db, NODE_ENV: parsed.data.NODE_ENV };
+  return { AELAB_DB: absoluteDbUrl(parsed.data.AELAB_DB || "file:aelab.db"), NODE_ENV: parsed.data.NODE_ENV };
 }
 
 let cached: DashboardEnv | undefined;

@@ -14,8 +14,8 @@ export interface TRPCContext {
   tracker: Tracker;
 }
 
-/** The request context: the process-wide tracker. `headers` is accepted for later auth. */
-export async function createTRPCContext(_opts: { headers?: Headers } = {}): Promise<TRPCContext> {
+/** The request context: the process-wide tracker (no auth: the app binds to 127.0.0.1). */
+export async function createTRPCContext(): Promise<TRPCContext> {
   return { tracker: await getTracker() };
 }
 

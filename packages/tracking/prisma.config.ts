@@ -13,11 +13,9 @@ process.env.PRISMA_QUERY_ENGINE_LIBRARY ??= "/nonexistent";
 import { defineConfig } from "prisma/config";
 import { migratePg, migrateSqlite } from "./prisma/adapter-fixes.ts";
 
-const url = process.env.AELAB_DB;
-const provider =
-  process.env.DB_PROVIDER === "postgres" || (process.env.DB_PROVIDER === undefined && /^postgres(ql)?:\/\//.test(url ?? ""))
-    ? "postgres"
-    : "sqlite";
+const url = process.env.AELAB_DB || undefined;
+const explicit = process.env.DB_PROVIDER || undefined;
+const provider = (explicit ?? (/^postgres(ql)?:\/\//.test(url ?? "") ? "postgres" : "sqlite")) === "postgres" ? "postgres" : "sqlite";
 
 export default defineConfig({
   engine: "js",

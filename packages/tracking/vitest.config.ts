@@ -1,5 +1,9 @@
 import { defineProject } from "vitest/config";
 
 export default defineProject({
-  test: { name: "tracking", include: ["src/**/*.test.ts"], testTimeout: 120_000 },
+  test: {
+    name: "tracking",
+    include: ["src/**/*.test.ts"],
+    testTimeout: 120_000,
+  },
 });

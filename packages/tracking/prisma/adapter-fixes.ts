@@ -19,7 +19,11 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { randomUUID } from "node:crypto";
-import { parsePostgresUrl, postgresPoolConfig, sqliteFilePath } from "../src/internal/database-url.ts";
+import {
+  parsePostgresUrl,
+  postgresPoolConfig,
+  sqliteFilePath,
+} from "../src/internal/database-url.ts";
 
 type SqliteAdapter = Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>;
 type PgAdapter = Awaited<ReturnType<PrismaPg["connect"]>>;
@@ -28,17 +32,26 @@ interface PgField {
   dataTypeID: number;
 }
 
-const PG_TYPE_RELABEL: Record<number, number> = { 18: 25, 19: 25, 1002: 1009, 1003: 1009 };
+const PG_TYPE_RELABEL: Record<number, number> = {
+  18: 25,
+  19: 25,
+  1002: 1009,
+  1003: 1009,
+};
 
 /** Patches an object's (private) `performIO` so `name`/`"char"` columns read as text. */
 function relabelPgTypes(queryable: object): void {
-  const target = queryable as { performIO: (query: unknown) => Promise<{ fields?: PgField[] } | unknown> };
+  const target = queryable as {
+    performIO: (query: unknown) => Promise<{ fields?: PgField[] } | unknown>;
+  };
   const original = target.performIO.bind(queryable);
   target.performIO = async (query: unknown) => {
     const result = await original(query);
     const fields = (result as { fields?: PgField[] } | undefined)?.fields;
     if (Array.isArray(fields)) {
-      for (const field of fields) field.dataTypeID = PG_TYPE_RELABEL[field.dataTypeID] ?? field.dataTypeID;
+      for (const field of fields)
+        field.dataTypeID =
+          PG_TYPE_RELABEL[field.dataTypeID] ?? field.dataTypeID;
     }
     return result;
   };
@@ -71,12 +84,17 @@ export function migratePg(url: string): PrismaPg {
     await main.executeScript(`CREATE DATABASE "${database}"`);
     const shadowUrl = new URL(connectionString);
     shadowUrl.pathname = `/${database}`;
-    const shadowFactory = new PrismaPg({ connectionString: shadowUrl.toString(), allowExitOnIdle: true });
+    const shadowFactory = new PrismaPg({
+      connectionString: shadowUrl.toString(),
+      allowExitOnIdle: true,
+    });
     const shadow = patchPgAdapter(await shadowFactory.connect());
     const dispose = shadow.dispose.bind(shadow);
     shadow.dispose = async () => {
       await dispose();
-      await main.executeScript(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      await main.executeScript(
+        `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`,
+      );
       await main.dispose();
     };
     return shadow;
@@ -98,8 +116,11 @@ function routeScriptsToExec(adapter: SqliteAdapter): SqliteAdapter {
 
 /** The better-sqlite3 adapter factory for the Prisma CLI, with the fix above. */
 export function migrateSqlite(url: string): PrismaBetterSQLite3 {
-  const factory = new PrismaBetterSQLite3({ url: `file:${sqliteFilePath(url)}` });
+  const factory = new PrismaBetterSQLite3({
+    url: `file:${sqliteFilePath(url)}`,
+  });
   const connectToShadowDb = factory.connectToShadowDb.bind(factory);
-  factory.connectToShadowDb = async () => routeScriptsToExec(await connectToShadowDb());
+  factory.connectToShadowDb = async () =>
+    routeScriptsToExec(await connectToShadowDb());
   return factory;
 }

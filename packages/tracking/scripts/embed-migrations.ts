@@ -22,11 +22,17 @@ function readMigrations(provider: (typeof providers)[number]) {
     .sort()
     .map((name) => {
       const bytes = readFileSync(join(folder, name, "migration.sql"));
-      return { name, checksum: createHash("sha256").update(bytes).digest("hex"), sql: bytes.toString("utf8") };
+      return {
+        name,
+        checksum: createHash("sha256").update(bytes).digest("hex"),
+        sql: bytes.toString("utf8"),
+      };
     });
 }
 
-const embedded = Object.fromEntries(providers.map((provider) => [provider, readMigrations(provider)]));
+const embedded = Object.fromEntries(
+  providers.map((provider) => [provider, readMigrations(provider)]),
+);
 const out = join(root, "src", "generated", "migrations.ts");
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(

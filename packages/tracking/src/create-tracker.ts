@@ -11,10 +11,20 @@ import {
   type DatabaseProvider,
   type PostgresTarget,
 } from "./internal/database-url.ts";
-import { migratePostgres, pendingPostgresMigrations } from "./internal/migrate-postgres.ts";
-import { migrateSqliteFile, pendingSqliteMigrations } from "./internal/migrate-sqlite.ts";
+import {
+  migratePostgres,
+  pendingPostgresMigrations,
+} from "./internal/migrate-postgres.ts";
+import {
+  migrateSqliteFile,
+  pendingSqliteMigrations,
+} from "./internal/migrate-sqlite.ts";
 import type { MigrationReport } from "./internal/migration-plan.ts";
-import { createPostgresPool, openPostgresClient, openSqliteClient } from "./internal/prisma-client.ts";
+import {
+  createPostgresPool,
+  openPostgresClient,
+  openSqliteClient,
+} from "./internal/prisma-client.ts";
 import { PrismaTracker } from "./internal/prisma-tracker.ts";
 import type { Tracker } from "./tracker.ts";
 
@@ -36,7 +46,11 @@ export interface CreateTrackerOptions {
   migrate?: boolean;
 }
 
-function pendingError(provider: DatabaseProvider, url: string, pending: string[]): AelabError {
+function pendingError(
+  provider: DatabaseProvider,
+  url: string,
+  pending: string[],
+): AelabError {
   return new AelabError(
     ErrorCode.Tracking,
     `Expected the ${provider} tracking database to be migrated; run \`aelab db migrate\` (migrateDatabase). Received: url=${redactUrl(url)}, pending=${describeValue(pending)}`,
@@ -44,13 +58,20 @@ function pendingError(provider: DatabaseProvider, url: string, pending: string[]
   );
 }
 
-async function openPostgres(target: PostgresTarget, url: string, migrate: boolean): Promise<Tracker> {
+async function openPostgres(
+  target: PostgresTarget,
+  url: string,
+  migrate: boolean,
+): Promise<Tracker> {
   if (migrate) await migratePostgres(target, MIGRATIONS.postgres);
   const pool = createPostgresPool(target);
   try {
     const client = await pool.connect();
     try {
-      const pending = await pendingPostgresMigrations(client, MIGRATIONS.postgres);
+      const pending = await pendingPostgresMigrations(
+        client,
+        MIGRATIONS.postgres,
+      );
       if (pending.length > 0) throw pendingError("postgres", url, pending);
     } finally {
       client.release();
@@ -58,9 +79,13 @@ async function openPostgres(target: PostgresTarget, url: string, migrate: boolea
   } catch (cause) {
     await pool.end().catch(() => undefined);
     if (cause instanceof AelabError) throw cause;
-    throw new AelabError(ErrorCode.Tracking, `Expected to connect to the PostgreSQL tracking database. Received: url=${redactUrl(url)}`, {
-      cause,
-    });
+    throw new AelabError(
+      ErrorCode.Tracking,
+      `Expected to connect to the PostgreSQL tracking database. Received: url=${redactUrl(url)}`,
+      {
+        cause,
+      },
+    );
   }
   return new PrismaTracker(await openPostgresClient(pool, target), "postgres");
 }
@@ -77,10 +102,13 @@ async function openPostgres(target: PostgresTarget, url: string, migrate: boolea
  * await tracker.close();
  * ```
  */
-export async function createTracker(options: CreateTrackerOptions = {}): Promise<Tracker> {
+export async function createTracker(
+  options: CreateTrackerOptions = {},
+): Promise<Tracker> {
   const url = resolveDatabaseUrl(options.url);
   const target = parseDatabaseUrl(url);
-  if (target.provider === "postgres") return openPostgres(target, url, options.migrate ?? false);
+  if (target.provider === "postgres")
+    return openPostgres(target, url, options.migrate ?? false);
   if (options.migrate ?? true) {
     migrateSqliteFile(target.path, MIGRATIONS.sqlite);
   } else {
@@ -88,7 +116,11 @@ export async function createTracker(options: CreateTrackerOptions = {}): Promise
     try {
       pending = pendingSqliteMigrations(target.path, MIGRATIONS.sqlite);
     } catch (cause) {
-      throw new AelabError(ErrorCode.Tracking, `Expected an existing SQLite tracking database. Received: url=${redactUrl(url)}`, { cause });
+      throw new AelabError(
+        ErrorCode.Tracking,
+        `Expected an existing SQLite tracking database. Received: url=${redactUrl(url)}`,
+        { cause },
+      );
     }
     if (pending.length > 0) throw pendingError("sqlite", url, pending);
   }
@@ -111,7 +143,9 @@ export async function migrateDatabase(url?: string): Promise<string[]> {
 }
 
 /** migrateDatabase, also reporting migrations the database has but this version does not know. */
-export async function migrateDatabaseWithReport(url?: string): Promise<MigrationReport> {
+export async function migrateDatabaseWithReport(
+  url?: string,
+): Promise<MigrationReport> {
   const target = parseDatabaseUrl(resolveDatabaseUrl(url));
   return target.provider === "postgres"
     ? migratePostgres(target, MIGRATIONS.postgres)
@@ -123,8 +157,12 @@ export async function migrateDatabaseWithReport(url?: string): Promise<Migration
  * `crashed`; returns how many. Takes an open tracker, or a URL (opened and
  * closed around the call).
  */
-export async function markStaleRunsCrashed(trackerOrUrl: Tracker | string, options: { staleAfterMs: number }): Promise<number> {
-  if (typeof trackerOrUrl !== "string") return trackerOrUrl.reapStaleRuns(options.staleAfterMs);
+export async function markStaleRunsCrashed(
+  trackerOrUrl: Tracker | string,
+  options: { staleAfterMs: number },
+): Promise<number> {
+  if (typeof trackerOrUrl !== "string")
+    return trackerOrUrl.reapStaleRuns(options.staleAfterMs);
   const tracker = await createTracker({ url: trackerOrUrl });
   try {
     return await tracker.reapStaleRuns(options.staleAfterMs);

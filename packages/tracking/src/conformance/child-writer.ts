@@ -16,9 +16,17 @@ await once(process.stdin, "data");
 process.stdin.pause();
 const tracker = await createTracker({ url });
 try {
-  const run = await tracker.startRun({ experimentName: "multi-process", name, architecture: "dense", spec: { name } });
+  const run = await tracker.startRun({
+    experimentName: "multi-process",
+    name,
+    architecture: "dense",
+    spec: { name },
+  });
   for (let step = 0; step < Number(batches); step++) {
-    await tracker.logBatch(run.id, { metrics: [{ key: "loss", value: 1 / (step + 1), step }], params: { last: step } });
+    await tracker.logBatch(run.id, {
+      metrics: [{ key: "loss", value: 1 / (step + 1), step }],
+      params: { last: step },
+    });
   }
   await tracker.endRun(run.id, { status: "finished" });
   process.stdout.write(`${JSON.stringify({ runId: run.id })}\n`);

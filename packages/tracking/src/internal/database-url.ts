@@ -51,9 +51,13 @@ export function parsePostgresUrl(url: string): PostgresTarget {
   try {
     parsed = new URL(url);
   } catch (cause) {
-    throw new AelabError(ErrorCode.InvalidInput, `Expected a valid PostgreSQL URL. Received: url=${redactUrl(url)}`, {
-      cause,
-    });
+    throw new AelabError(
+      ErrorCode.InvalidInput,
+      `Expected a valid PostgreSQL URL. Received: url=${redactUrl(url)}`,
+      {
+        cause,
+      },
+    );
   }
   const schema = parsed.searchParams.get("schema") ?? undefined;
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
@@ -68,8 +72,10 @@ export function parsePostgresUrl(url: string): PostgresTarget {
 
 /** Classifies a tracking URL. Throws INVALID_INPUT for anything else. */
 export function parseDatabaseUrl(url: string): DatabaseTarget {
-  if (url.startsWith("file:")) return { provider: "sqlite", path: sqliteFilePath(url) };
-  if (url.startsWith("postgres://") || url.startsWith("postgresql://")) return parsePostgresUrl(url);
+  if (url.startsWith("file:"))
+    return { provider: "sqlite", path: sqliteFilePath(url) };
+  if (url.startsWith("postgres://") || url.startsWith("postgresql://"))
+    return parsePostgresUrl(url);
   throw new AelabError(
     ErrorCode.InvalidInput,
     `Expected a tracking database URL starting with file:, postgres:// or postgresql://. Received: url=${redactUrl(url)}`,
@@ -82,8 +88,14 @@ export function redactUrl(url: string): string {
 }
 
 /** Pool settings for a PostgreSQL target: the schema, if any, becomes the search_path. */
-export function postgresPoolConfig(target: PostgresTarget): { connectionString: string; options?: string } {
+export function postgresPoolConfig(target: PostgresTarget): {
+  connectionString: string;
+  options?: string;
+} {
   return target.schema === undefined
     ? { connectionString: target.connectionString }
-    : { connectionString: target.connectionString, options: `-c search_path=${target.schema}` };
+    : {
+        connectionString: target.connectionString,
+        options: `-c search_path=${target.schema}`,
+      };
 }

@@ -11,9 +11,17 @@
 import { AelabError, ErrorCode } from "@aelab/core";
 import pg from "pg";
 import { randomUUID } from "node:crypto";
-import { postgresPoolConfig, redactUrl, type PostgresTarget } from "./database-url.ts";
+import {
+  postgresPoolConfig,
+  redactUrl,
+  type PostgresTarget,
+} from "./database-url.ts";
 import type { EmbeddedMigration } from "./migration-types.ts";
-import { planMigrations, type AppliedMigrationRow, type MigrationReport } from "./migration-plan.ts";
+import {
+  planMigrations,
+  type AppliedMigrationRow,
+  type MigrationReport,
+} from "./migration-plan.ts";
 
 const PRISMA_ADVISORY_LOCK = 72707369;
 
@@ -29,8 +37,12 @@ const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations"
     "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
 )`;
 
-async function readApplied(client: pg.ClientBase): Promise<AppliedMigrationRow[]> {
-  const exists = await client.query<{ table: string | null }>(`SELECT to_regclass('"_prisma_migrations"')::text AS "table"`);
+async function readApplied(
+  client: pg.ClientBase,
+): Promise<AppliedMigrationRow[]> {
+  const exists = await client.query<{ table: string | null }>(
+    `SELECT to_regclass('"_prisma_migrations"')::text AS "table"`,
+  );
   if (exists.rows[0]?.table == null) return [];
   const result = await client.query<AppliedMigrationRow>(
     `SELECT migration_name AS "name", finished_at AS "finishedAt", rolled_back_at AS "rolledBackAt" FROM "_prisma_migrations"`,
@@ -38,7 +50,10 @@ async function readApplied(client: pg.ClientBase): Promise<AppliedMigrationRow[]
   return result.rows;
 }
 
-async function applyOne(client: pg.ClientBase, migration: EmbeddedMigration): Promise<void> {
+async function applyOne(
+  client: pg.ClientBase,
+  migration: EmbeddedMigration,
+): Promise<void> {
   await client.query("BEGIN");
   try {
     const id = randomUUID();
@@ -47,7 +62,10 @@ async function applyOne(client: pg.ClientBase, migration: EmbeddedMigration): Pr
       [id, migration.checksum, migration.name],
     );
     await client.query(migration.sql);
-    await client.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [id]);
+    await client.query(
+      `UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`,
+      [id],
+    );
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
@@ -71,16 +89,24 @@ async function connect(target: PostgresTarget): Promise<pg.Client> {
 }
 
 /** Applies every pending migration to the PostgreSQL database (and `?schema=`, created if missing). */
-export async function migratePostgres(target: PostgresTarget, migrations: readonly EmbeddedMigration[]): Promise<MigrationReport> {
+export async function migratePostgres(
+  target: PostgresTarget,
+  migrations: readonly EmbeddedMigration[],
+): Promise<MigrationReport> {
   const client = await connect(target);
   const applied: string[] = [];
   let current: string | undefined;
   try {
     await client.query("SELECT pg_advisory_lock($1)", [PRISMA_ADVISORY_LOCK]);
     try {
-      if (target.schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS "${target.schema}"`);
+      if (target.schema !== undefined)
+        await client.query(`CREATE SCHEMA IF NOT EXISTS "${target.schema}"`);
       await client.query(CREATE_MIGRATIONS_TABLE);
-      const plan = planMigrations(migrations, await readApplied(client), "postgres");
+      const plan = planMigrations(
+        migrations,
+        await readApplied(client),
+        "postgres",
+      );
       for (const migration of plan.pending) {
         current = migration.name;
         await applyOne(client, migration);
@@ -88,7 +114,9 @@ export async function migratePostgres(target: PostgresTarget, migrations: readon
       }
       return { provider: "postgres", applied, unknown: plan.unknown };
     } finally {
-      await client.query("SELECT pg_advisory_unlock($1)", [PRISMA_ADVISORY_LOCK]).catch(() => undefined);
+      await client
+        .query("SELECT pg_advisory_unlock($1)", [PRISMA_ADVISORY_LOCK])
+        .catch(() => undefined);
     }
   } catch (cause) {
     if (cause instanceof AelabError) throw cause;
@@ -107,5 +135,9 @@ export async function pendingPostgresMigrations(
   client: pg.ClientBase,
   migrations: readonly EmbeddedMigration[],
 ): Promise<string[]> {
-  return planMigrations(migrations, await readApplied(client), "postgres").pending.map((m) => m.name);
+  return planMigrations(
+    migrations,
+    await readApplied(client),
+    "postgres",
+  ).pending.map((m) => m.name);
 }

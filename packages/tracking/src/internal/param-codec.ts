@@ -8,7 +8,10 @@ import type { ParamValue } from "../tracker.ts";
 
 export type ParamType = "string" | "number" | "boolean";
 
-export function encodeParam(value: ParamValue): { type: ParamType; value: string } {
+export function encodeParam(value: ParamValue): {
+  type: ParamType;
+  value: string;
+} {
   switch (typeof value) {
     case "number":
       return { type: "number", value: String(value) };

@@ -10,7 +10,11 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapterFactory } from "@prisma/client/runtime/client";
 import pg from "pg";
 import type { PrismaClient } from "../generated/sqlite/client.ts";
-import { postgresPoolConfig, type PostgresTarget, type SqliteTarget } from "./database-url.ts";
+import {
+  postgresPoolConfig,
+  type PostgresTarget,
+  type SqliteTarget,
+} from "./database-url.ts";
 import { SQLITE_BUSY_TIMEOUT_MS } from "./migrate-sqlite.ts";
 
 export type Db = PrismaClient;
@@ -20,7 +24,10 @@ const SQLITE_PRAGMAS = `PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRA
 
 /** The better-sqlite3 factory, with our pragmas run on every connection it opens. */
 function sqliteAdapter(target: SqliteTarget): SqlDriverAdapterFactory {
-  const factory = new PrismaBetterSQLite3({ url: `file:${target.path}`, timeout: SQLITE_BUSY_TIMEOUT_MS });
+  const factory = new PrismaBetterSQLite3({
+    url: `file:${target.path}`,
+    timeout: SQLITE_BUSY_TIMEOUT_MS,
+  });
   return {
     provider: factory.provider,
     adapterName: factory.adapterName,
@@ -38,12 +45,22 @@ export async function openSqliteClient(target: SqliteTarget): Promise<Db> {
 }
 
 /** Opens the PostgreSQL client on `pool` (which the client then owns and ends). */
-export async function openPostgresClient(pool: pg.Pool, target: PostgresTarget): Promise<Db> {
+export async function openPostgresClient(
+  pool: pg.Pool,
+  target: PostgresTarget,
+): Promise<Db> {
   const { PrismaClient } = await import("../generated/postgres/client.ts");
-  const adapter = new PrismaPg(pool, { disposeExternalPool: true, ...(target.schema ? { schema: target.schema } : {}) });
+  const adapter = new PrismaPg(pool, {
+    disposeExternalPool: true,
+    ...(target.schema ? { schema: target.schema } : {}),
+  });
   return new PrismaClient({ adapter }) as unknown as Db;
 }
 
 export function createPostgresPool(target: PostgresTarget): pg.Pool {
-  return new pg.Pool({ ...postgresPoolConfig(target), max: 5, idleTimeoutMillis: 10_000 });
+  return new pg.Pool({
+    ...postgresPoolConfig(target),
+    max: 5,
+    idleTimeoutMillis: 10_000,
+  });
 }

@@ -21,15 +21,29 @@ export interface ErrorContext {
   subject?: string;
 }
 
-export function toAelabError(error: unknown, context: ErrorContext): AelabError {
+export function toAelabError(
+  error: unknown,
+  context: ErrorContext,
+): AelabError {
   if (isAelabError(error)) return error;
   const code = prismaCode(error);
-  if (code !== undefined && NOT_FOUND_CODES.has(code) && context.subject !== undefined) {
-    return new AelabError(ErrorCode.NotFound, `Expected an existing record to ${context.operation}. Received: ${context.subject}`, {
-      cause: error,
-    });
+  if (
+    code !== undefined &&
+    NOT_FOUND_CODES.has(code) &&
+    context.subject !== undefined
+  ) {
+    return new AelabError(
+      ErrorCode.NotFound,
+      `Expected an existing record to ${context.operation}. Received: ${context.subject}`,
+      {
+        cause: error,
+      },
+    );
   }
-  const detail = error instanceof Error ? error.message.trim().split("\n").at(-1) : String(error);
+  const detail =
+    error instanceof Error
+      ? error.message.trim().split("\n").at(-1)
+      : String(error);
   return new AelabError(
     ErrorCode.Tracking,
     `Expected the tracking database to ${context.operation}. Received: ${code ?? "error"}: ${detail}`,
@@ -38,7 +52,10 @@ export function toAelabError(error: unknown, context: ErrorContext): AelabError 
 }
 
 /** Runs `fn`, rethrowing any failure as an AelabError. */
-export async function tracked<T>(context: ErrorContext, fn: () => Promise<T>): Promise<T> {
+export async function tracked<T>(
+  context: ErrorContext,
+  fn: () => Promise<T>,
+): Promise<T> {
   try {
     return await fn();
   } catch (error) {
@@ -47,5 +64,8 @@ export async function tracked<T>(context: ErrorContext, fn: () => Promise<T>): P
 }
 
 export function notFound(what: string, subject: string): AelabError {
-  return new AelabError(ErrorCode.NotFound, `Expected an existing ${what}. Received: ${subject}`);
+  return new AelabError(
+    ErrorCode.NotFound,
+    `Expected an existing ${what}. Received: ${subject}`,
+  );
 }

@@ -41,7 +41,11 @@ export class PrismaTracker implements Tracker {
   getOrCreateExperiment(name: string): Promise<ExperimentRecord> {
     return experiments.getOrCreateExperiment(this.#db, name);
   }
-  createSweep(input: { experimentName: string; name: string; config: unknown }): Promise<SweepRecord> {
+  createSweep(input: {
+    experimentName: string;
+    name: string;
+    config: unknown;
+  }): Promise<SweepRecord> {
     return experiments.createSweep(this.#db, input);
   }
   endSweep(id: string, status: SweepRecord["status"]): Promise<void> {
@@ -66,7 +70,13 @@ export class PrismaTracker implements Tracker {
   heartbeat(runId: string): Promise<void> {
     return runs.heartbeat(this.#db, runId);
   }
-  endRun(runId: string, result: { status: Exclude<RunStatus, "queued" | "running">; error?: string }): Promise<void> {
+  endRun(
+    runId: string,
+    result: {
+      status: Exclude<RunStatus, "queued" | "running">;
+      error?: string;
+    },
+  ): Promise<void> {
     return runs.endRun(this.#db, runId, result);
   }
   getRun(id: string): Promise<RunRecord | null> {
@@ -99,10 +109,17 @@ export class PrismaTracker implements Tracker {
     return listArtifacts(this.#db, runId);
   }
 
-  listRuns(query?: ListRunsQuery): Promise<{ runs: RunRecord[]; total: number }> {
+  listRuns(
+    query?: ListRunsQuery,
+  ): Promise<{ runs: RunRecord[]; total: number }> {
     return listRuns(this.#db, query);
   }
-  compare(query: { experimentName?: string; sweepId?: string; metric: string; pcaMetric?: string }): Promise<CompareRow[]> {
+  compare(query: {
+    experimentName?: string;
+    sweepId?: string;
+    metric: string;
+    pcaMetric?: string;
+  }): Promise<CompareRow[]> {
     return compare(this.#db, query);
   }
 

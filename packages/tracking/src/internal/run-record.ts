@@ -3,7 +3,12 @@
  * Nothing Prisma-typed leaves this package.
  */
 import type { Prisma } from "../generated/sqlite/client.ts";
-import type { MetricSummary, ParamValue, RunRecord, RunStatus } from "../tracker.ts";
+import type {
+  MetricSummary,
+  ParamValue,
+  RunRecord,
+  RunStatus,
+} from "../tracker.ts";
 import { fromJsonText } from "./json-value.ts";
 import { decodeNumber } from "./number-codec.ts";
 import { decodeParam } from "./param-codec.ts";
@@ -44,7 +49,9 @@ export const runSelect = {
 } satisfies Prisma.RunSelect;
 
 type RunRow = Prisma.RunGetPayload<{ select: typeof runSelect }>;
-type SummaryRow = Prisma.MetricSummaryGetPayload<{ select: typeof summarySelect }>;
+type SummaryRow = Prisma.MetricSummaryGetPayload<{
+  select: typeof summarySelect;
+}>;
 
 export function toMetricSummary(row: SummaryRow): MetricSummary {
   return {

@@ -23,45 +23,67 @@ type FinalStatus = (typeof FINAL_STATUSES)[number];
 
 const runRef = (runId: string): string => `runId=${JSON.stringify(runId)}`;
 
-export async function startRun(db: Db, input: StartRunInput): Promise<RunRecord> {
+export async function startRun(
+  db: Db,
+  input: StartRunInput,
+): Promise<RunRecord> {
   requireText("name", input.name);
   requireText("architecture", input.architecture);
   const hiddenSize = optionalInt("hiddenSize", input.hiddenSize, 1);
   const seed = requireSeed(input.seed);
-  const status = requireStatus(input.status ?? "running", ["queued", "running"] as const);
+  const status = requireStatus(input.status ?? "running", [
+    "queued",
+    "running",
+  ] as const);
   const spec = toJsonText("spec", input.spec);
-  const split = input.split === undefined || input.split === null ? undefined : toJsonText("split", input.split);
-  const params = Object.entries(requireParams(input.params ?? {})).map(([key, value]) => ({ key, ...encodeParam(value) }));
-  const tags = Object.entries(requireTags(input.tags ?? {})).map(([key, value]) => ({ key, value }));
-  for (const [name, value] of [["backend", input.backend], ["host", input.host], ["sweepId", input.sweepId]] as const) {
+  const split =
+    input.split === undefined || input.split === null
+      ? undefined
+      : toJsonText("split", input.split);
+  const params = Object.entries(requireParams(input.params ?? {})).map(
+    ([key, value]) => ({ key, ...encodeParam(value) }),
+  );
+  const tags = Object.entries(requireTags(input.tags ?? {})).map(
+    ([key, value]) => ({ key, value }),
+  );
+  for (const [name, value] of [
+    ["backend", input.backend],
+    ["host", input.host],
+    ["sweepId", input.sweepId],
+  ] as const) {
     if (value !== undefined) requireText(name, value);
   }
   const experiment = await getOrCreateExperiment(db, input.experimentName);
   const now = new Date();
-  const row = await tracked({ operation: "start a run", subject: `sweepId=${JSON.stringify(input.sweepId)}` }, () =>
-    db.run.create({
-      data: {
-        id: orderedId(),
-        name: input.name,
-        experimentId: experiment.id,
-        sweepId: input.sweepId ?? null,
-        status,
-        backend: input.backend ?? null,
-        architecture: input.architecture,
-        hiddenSize: hiddenSize ?? null,
-        spec,
-        seed: seed === undefined ? null : BigInt(seed),
-        ...(split === undefined ? {} : { split }),
-        host: input.host ?? hostname(),
-        startedAt: now,
-        heartbeatAt: status === "running" ? now : null,
-        params: { create: params },
-        tags: { create: tags },
-      },
-      // Read back separately: a relation-heavy select inside the implicit transaction
-      // makes Prisma run queries concurrently on one pg connection (a pg@8 deprecation).
-      select: { id: true },
-    }),
+  const row = await tracked(
+    {
+      operation: "start a run",
+      subject: `sweepId=${JSON.stringify(input.sweepId)}`,
+    },
+    () =>
+      db.run.create({
+        data: {
+          id: orderedId(),
+          name: input.name,
+          experimentId: experiment.id,
+          sweepId: input.sweepId ?? null,
+          status,
+          backend: input.backend ?? null,
+          architecture: input.architecture,
+          hiddenSize: hiddenSize ?? null,
+          spec,
+          seed: seed === undefined ? null : BigInt(seed),
+          ...(split === undefined ? {} : { split }),
+          host: input.host ?? hostname(),
+          startedAt: now,
+          heartbeatAt: status === "running" ? now : null,
+          params: { create: params },
+          tags: { create: tags },
+        },
+        // Read back separately: a relation-heavy select inside the implicit transaction
+        // makes Prisma run queries concurrently on one pg connection (a pg@8 deprecation).
+        select: { id: true },
+      }),
   );
   const record = await getRun(db, row.id);
   if (record === null) throw notFound("run", runRef(row.id));
@@ -69,18 +91,33 @@ export async function startRun(db: Db, input: StartRunInput): Promise<RunRecord>
 }
 
 /** Updates one run; NOT_FOUND when no run has this id. */
-async function updateRun(db: Db, runId: string, operation: string, data: Parameters<Db["run"]["updateMany"]>[0]["data"]) {
+async function updateRun(
+  db: Db,
+  runId: string,
+  operation: string,
+  data: Parameters<Db["run"]["updateMany"]>[0]["data"],
+) {
   requireText("runId", runId);
-  const { count } = await tracked({ operation }, () => db.run.updateMany({ where: { id: runId }, data }));
+  const { count } = await tracked({ operation }, () =>
+    db.run.updateMany({ where: { id: runId }, data }),
+  );
   if (count === 0) throw notFound("run", runRef(runId));
 }
 
 export async function markRunning(db: Db, runId: string): Promise<void> {
   const now = new Date();
-  await updateRun(db, runId, "mark a run running", { status: "running", startedAt: now, heartbeatAt: now });
+  await updateRun(db, runId, "mark a run running", {
+    status: "running",
+    startedAt: now,
+    heartbeatAt: now,
+  });
 }
 
-export async function setBackend(db: Db, runId: string, backend: string): Promise<void> {
+export async function setBackend(
+  db: Db,
+  runId: string,
+  backend: string,
+): Promise<void> {
   requireText("backend", backend);
   await updateRun(db, runId, "set a run's backend", { backend });
 }
@@ -89,30 +126,46 @@ export async function heartbeat(db: Db, runId: string): Promise<void> {
   await updateRun(db, runId, "record a heartbeat", { heartbeatAt: new Date() });
 }
 
-export async function endRun(db: Db, runId: string, result: { status: FinalStatus; error?: string }): Promise<void> {
+export async function endRun(
+  db: Db,
+  runId: string,
+  result: { status: FinalStatus; error?: string },
+): Promise<void> {
   const status = requireStatus(result?.status, FINAL_STATUSES);
-  if (result.error !== undefined && typeof result.error !== "string") requireText("error", result.error);
-  await updateRun(db, runId, "end a run", { status, endedAt: new Date(), error: result.error ?? null });
+  if (result.error !== undefined && typeof result.error !== "string")
+    requireText("error", result.error);
+  await updateRun(db, runId, "end a run", {
+    status,
+    endedAt: new Date(),
+    error: result.error ?? null,
+  });
 }
 
 export async function getRun(db: Db, id: string): Promise<RunRecord | null> {
   requireText("runId", id);
-  const row = await tracked({ operation: "read a run" }, () => db.run.findUnique({ where: { id }, select: runSelect }));
+  const row = await tracked({ operation: "read a run" }, () =>
+    db.run.findUnique({ where: { id }, select: runSelect }),
+  );
   return row === null ? null : toRunRecord(row);
 }
 
 export async function requireRunExists(db: Db, runId: string): Promise<void> {
-  const row = await tracked({ operation: "read a run" }, () => db.run.findUnique({ where: { id: runId }, select: { id: true } }));
+  const row = await tracked({ operation: "read a run" }, () =>
+    db.run.findUnique({ where: { id: runId }, select: { id: true } }),
+  );
   if (row === null) throw notFound("run", runRef(runId));
 }
 
 /**
  * `running` runs silent for longer than `staleAfterMs` become `crashed`. Silent
  * means: last heartbeat older than the cutoff, or no heartbeat and a start older
- * than it. A single UPDATE,
- * so it is atomic against concurrent heartbeats and endRun calls.
+ * than it. A single UPDATE, so it is atomic against concurrent heartbeats and
+ * endRun calls.
  */
-export async function reapStaleRuns(db: Db, staleAfterMs: number): Promise<number> {
+export async function reapStaleRuns(
+  db: Db,
+  staleAfterMs: number,
+): Promise<number> {
   requireDuration("staleAfterMs", staleAfterMs);
   const now = new Date();
   const cutoff = new Date(now.getTime() - staleAfterMs);
@@ -120,7 +173,10 @@ export async function reapStaleRuns(db: Db, staleAfterMs: number): Promise<numbe
     db.run.updateMany({
       where: {
         status: "running" satisfies RunStatus,
-        OR: [{ heartbeatAt: { lt: cutoff } }, { heartbeatAt: null, startedAt: { lt: cutoff } }],
+        OR: [
+          { heartbeatAt: { lt: cutoff } },
+          { heartbeatAt: null, startedAt: { lt: cutoff } },
+        ],
       },
       data: {
         status: "crashed" satisfies RunStatus,

@@ -259,6 +259,16 @@ describeStores("runs", (store, kind) => {
       })
       .catch((e: unknown) => e);
     expect(isAelabError(dangling, "NOT_FOUND")).toBe(true);
+    const elsewhere = await tracker
+      .startRun({
+        experimentName: "another-exp",
+        name: "r",
+        sweepId: sweep.id,
+        architecture: "dense",
+        spec: {},
+      })
+      .catch((e: unknown) => e);
+    expect(isAelabError(elsewhere, "INVALID_INPUT")).toBe(true);
   });
 
   it("rejects invalid runs and unknown ids with typed errors", async () => {

@@ -9,6 +9,7 @@ import type { Db } from "./prisma-client.ts";
 import { notFound, tracked } from "./prisma-errors.ts";
 import { runSelect, toRunRecord } from "./run-record.ts";
 import {
+  invalid,
   optionalInt,
   requireDuration,
   requireParams,
@@ -54,6 +55,8 @@ export async function startRun(
     if (value !== undefined) requireText(name, value);
   }
   const experiment = await getOrCreateExperiment(db, input.experimentName);
+  if (input.sweepId !== undefined)
+    await requireSweepOf(db, input.sweepId, experiment);
   const now = new Date();
   const row = await tracked(
     {
@@ -88,6 +91,29 @@ export async function startRun(
   const record = await getRun(db, row.id);
   if (record === null) throw notFound("run", runRef(row.id));
   return record;
+}
+
+/** A run's sweep must exist and belong to the run's experiment (checked before anything is created). */
+async function requireSweepOf(
+  db: Db,
+  sweepId: string,
+  experimentName: string,
+): Promise<void> {
+  const sweep = await tracked({ operation: "read a sweep" }, () =>
+    db.sweep.findUnique({
+      where: { id: sweepId },
+      select: { experiment: { select: { name: true } } },
+    }),
+  );
+  if (sweep === null)
+    throw notFound("sweep", `sweepId=${JSON.stringify(sweepId)}`);
+  if (sweep.experiment.name !== experimentName) {
+    throw invalid(
+      `sweep ${sweepId} to belong to experiment ${JSON.stringify(sweep.experiment.name)}`,
+      "experimentName",
+      experimentName,
+    );
+  }
 }
 
 /** Updates one run; NOT_FOUND when no run has this id. */

@@ -54,9 +54,10 @@ export async function startRun(
   ] as const) {
     if (value !== undefined) requireText(name, value);
   }
+  if (input.sweepId !== undefined) {
+    await requireSweepOf(db, input.sweepId, input.experimentName);
+  }
   const experiment = await getOrCreateExperiment(db, input.experimentName);
-  if (input.sweepId !== undefined)
-    await requireSweepOf(db, input.sweepId, experiment);
   const now = new Date();
   const row = await tracked(
     {

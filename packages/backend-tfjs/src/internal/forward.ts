@@ -1,0 +1,137 @@
+/**
+ * The functional forward pass: tfjs-core ops over parameters named as
+ * `parameterInfos(spec)` names them, in the neutral layouts of
+ * `@aelab/core` weights (dense [in,out]; conv2d [kh,kw,in,out];
+ * conv2dTranspose [kh,kw,out,in], which is tfjs's own conv2dTranspose layout).
+ * Layer output shapes come from core's `inferShapes`, so they match by construction.
+ *
+ * Only functional ops are used: tfjs-core without chained ops has no `t.reshape()`.
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { AelabError, ErrorCode, asPair, inferShapes, type Activation, type AutoencoderSpec, type LayerInfo } from "@aelab/core";
+import { denseMatMul } from "./dense-matmul.ts";
+import { biasAddFast, conv2dFast, conv2dTransposeFast, maxPoolFast } from "./fast-conv.ts";
+
+/**
+ * Negative slope of `leakyRelu`: Keras 3's `leaky_relu` activation default
+ * (`negative_slope=0.2`), which is also tfjs's default.
+ */
+export const LEAKY_RELU_ALPHA = 0.2;
+
+/** Looks a parameter up by its neutral name, e.g. `encoder.0.kernel`. */
+export type ParamSource = (name: string) => tf.Tensor;
+
+export interface ForwardOptions {
+  /**
+   * Route products and transposed convolutions through XNNPACK-friendly
+   * kernels with equal values and gradients (wasm; see dense-matmul.ts and
+   * fast-conv.ts). Off for other backends, which run tfjs's own ops.
+   */
+  fast?: boolean;
+}
+
+export function activate(x: tf.Tensor, activation: Activation): tf.Tensor {
+  switch (activation) {
+    case "relu":
+      return tf.relu(x);
+    case "leakyRelu":
+      return tf.leakyRelu(x, LEAKY_RELU_ALPHA);
+    case "elu":
+      return tf.elu(x);
+    case "gelu":
+      // Exact GELU (Keras 3 default, approximate=False): 0.5·x·(1 + erf(x/√2)).
+      return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
+    case "tanh":
+      return tf.tanh(x);
+    case "sigmoid":
+      return tf.sigmoid(x);
+    case "linear":
+      return x;
+    default: {
+      const unknown: never = activation;
+      throw new AelabError(ErrorCode.InvalidSpec, `Unknown activation. Received: ${String(unknown)}`);
+    }
+  }
+}
+
+function applyLayer(x: tf.Tensor, info: LayerInfo, param: ParamSource, options: ForwardOptions, inputNeedsGrad: boolean): tf.Tensor {
+  const { layer, id } = info;
+  const batch = x.shape[0];
+  switch (layer.type) {
+    case "dense": {
+      const kernel = param(`${id}.kernel`) as tf.Tensor2D;
+      const z = tf.add(denseMatMul(x as tf.Tensor2D, kernel, options.fast ?? false, inputNeedsGrad), param(`${id}.bias`));
+      return activate(z, layer.activation);
+    }
+    case "conv2d": {
+      const [w, b] = [param(`${id}.kernel`) as tf.Tensor4D, param(`${id}.bias`) as tf.Tensor1D];
+      const strides = asPair(layer.strides);
+      const z = options.fast
+        ? biasAddFast(conv2dFast(x as tf.Tensor4D, w, strides, layer.padding, inputNeedsGrad), b)
+        : tf.add(tf.conv2d(x as tf.Tensor4D, w, strides, layer.padding), b);
+      return activate(z, layer.activation);
+    }
+    case "conv2dTranspose": {
+      const [w, b] = [param(`${id}.kernel`) as tf.Tensor4D, param(`${id}.bias`) as tf.Tensor1D];
+      const [oh, ow, oc] = info.outputShape;
+      const outShape: [number, number, number, number] = [batch, oh, ow, oc];
+      const strides = asPair(layer.strides);
+      const z = options.fast
+        ? biasAddFast(conv2dTransposeFast(x as tf.Tensor4D, w, outShape, strides, layer.padding), b)
+        : tf.add(tf.conv2dTranspose(x as tf.Tensor4D, w, outShape, strides, layer.padding), b);
+      return activate(z, layer.activation);
+    }
+    case "maxPool2d": {
+      const [pool, strides] = [asPair(layer.poolSize), asPair(layer.strides ?? layer.poolSize)];
+      return options.fast ? maxPoolFast(x as tf.Tensor4D, pool, strides, layer.padding) : tf.maxPool(x as tf.Tensor4D, pool, strides, layer.padding);
+    }
+    case "upSampling2d":
+      return upSampleNearest(x as tf.Tensor4D, asPair(layer.size));
+    case "flatten":
+    case "reshape":
+      return tf.reshape(x, [batch, ...info.outputShape]);
+    default: {
+      const unknown: never = layer;
+      throw new AelabError(ErrorCode.InvalidSpec, `Unknown layer type. Received: ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/**
+ * Nearest-neighbour upsampling by integer factors (Keras UpSampling2D; legacy
+ * and half-pixel sampling pick the same pixels for integer factors). The
+ * gradient is the sum over each fh×fw block, computed as an average pool:
+ * tfjs-backend-cpu 4.22's ResizeNearestNeighborGrad indexes `dy` with the
+ * input's batch stride and is wrong for batches larger than one.
+ */
+function upSampleNearest(x: tf.Tensor4D, [fh, fw]: [number, number]): tf.Tensor4D {
+  const [, h, w] = x.shape;
+  const op = tf.customGrad((input) => ({
+    value: tf.image.resizeNearestNeighbor(input as tf.Tensor4D, [h * fh, w * fw]),
+    gradFunc: (dy) => tf.mul(tf.avgPool(dy as tf.Tensor4D, [fh, fw], [fh, fw], "valid"), fh * fw),
+  }));
+  return op(x) as tf.Tensor4D;
+}
+
+/** The encoder and decoder as functions of a batch tensor. Call inside `tf.tidy`. */
+export interface ForwardPass {
+  encode(x: tf.Tensor): tf.Tensor;
+  decode(code: tf.Tensor): tf.Tensor;
+  layers: LayerInfo[];
+}
+
+export function buildForward(spec: AutoencoderSpec, param: ParamSource, options: ForwardOptions = {}): ForwardPass {
+  const layers = inferShapes(spec).layers;
+  // The encoder's input is data; the decoder's (in training) is the code, which depends on parameters.
+  const run = (part: "encoder" | "decoder") => (x: tf.Tensor) => {
+    let y = x;
+    let needsGrad = part === "decoder";
+    for (const info of layers) {
+      if (info.part !== part) continue;
+      y = applyLayer(y, info, param, options, needsGrad);
+      needsGrad ||= info.params.length > 0;
+    }
+    return y;
+  };
+  return { encode: run("encoder"), decode: run("decoder"), layers };
+}

@@ -1,0 +1,69 @@
+/** Inference handler: parameters as plain tfjs tensors, the forward pass in one `tf.tidy` per call. */
+import * as tf from "@tensorflow/tfjs-core";
+import {
+  AelabError,
+  ErrorCode,
+  inferShapes,
+  validateWeights,
+  type AutoencoderSpec,
+  type Float32Tensor,
+  type ModelHandler,
+  type NeutralWeights,
+} from "@aelab/core";
+import { buildForward, type ForwardPass } from "./forward.ts";
+import type { TfjsRuntime } from "./runtime.ts";
+import { checkBatch, readFloat32, toTf } from "./tensors.ts";
+
+export class TfjsModelHandler implements ModelHandler {
+  private readonly params: Map<string, tf.Tensor>;
+  private readonly forward: ForwardPass;
+  private readonly inputShape: number[];
+  private readonly codeShape: number[];
+  private disposed = false;
+
+  constructor(
+    private readonly runtime: TfjsRuntime,
+    spec: AutoencoderSpec,
+    weights: NeutralWeights,
+  ) {
+    validateWeights(spec, weights);
+    const shapes = inferShapes(spec);
+    this.inputShape = shapes.inputShape;
+    this.codeShape = shapes.codeShape;
+    runtime.activate();
+    // Copies: tfjs-cpu would otherwise alias the caller's arrays.
+    this.params = new Map(weights.tensors.map((t) => [t.name, toTf(t.data.slice(), t.shape)]));
+    this.forward = buildForward(spec, (name) => this.params.get(name) as tf.Tensor, { fast: runtime.kind === "wasm" });
+  }
+
+  encode(x: Float32Tensor): Promise<Float32Tensor> {
+    return this.run(x, this.inputShape, "encode input", (t) => this.forward.encode(t));
+  }
+
+  decode(code: Float32Tensor): Promise<Float32Tensor> {
+    return this.run(code, this.codeShape, "decode input (the code)", (t) => this.forward.decode(t));
+  }
+
+  reconstruct(x: Float32Tensor): Promise<Float32Tensor> {
+    return this.run(x, this.inputShape, "reconstruct input", (t) => this.forward.decode(this.forward.encode(t)));
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const t of this.params.values()) t.dispose();
+    this.params.clear();
+  }
+
+  private async run(x: Float32Tensor, sample: number[], what: string, f: (t: tf.Tensor) => tf.Tensor): Promise<Float32Tensor> {
+    if (this.disposed) throw new AelabError(ErrorCode.InvalidInput, `This ${this.runtime.tfName} model handler has been disposed. Received: a call after dispose()`);
+    checkBatch(x, sample, what);
+    this.runtime.activate();
+    const out = tf.tidy(() => f(toTf(x.data, x.shape)));
+    try {
+      return await readFloat32(out);
+    } finally {
+      out.dispose();
+    }
+  }
+}

@@ -139,6 +139,24 @@ describe("seeded training on tfjs-cpu", () => {
   });
 });
 
+describe("one tfjs engine, several backends", () => {
+  it("lets trainers on wasm and cpu interleave without moving each other's tensors", async () => {
+    const spec = presetSpec("dense", { inputShape: [28, 28, 1], hiddenSize: 8 });
+    const weights = initializeWeights(spec, 6);
+    const run = async (kind: "wasm" | "cpu") => {
+      const trainer = await newTrainer(backends[kind], { spec, weights, optimizer: ADAM, seed: 6 });
+      const losses: number[] = [];
+      for (let i = 0; i < 4; i++) losses.push(await trainer.trainBatch(digits(i * 8, i * 8 + 8)));
+      const sums = await trainer.evaluate(digits(50, 60));
+      await trainer.dispose();
+      return [...losses, sums.loss];
+    };
+    const alone = [await run("wasm"), await run("cpu")];
+    const together = await Promise.all([run("wasm"), run("cpu")]);
+    expect(together).toEqual(alone);
+  });
+});
+
 describe("optimizers and learning rate", () => {
   it.each(["adam", "sgd", "rmsprop"] as const)("%s lowers the loss on a fixed batch, on wasm", async (name) => {
     const spec = presetSpec("dense", { inputShape: [28, 28, 1], hiddenSize: 16 });

@@ -63,7 +63,7 @@ class TfjsBackend implements Backend {
     const runtime = this.runtime;
     if (!runtime) return { ok: false, missing: [`${this.name} is not initialised; call init() first`] };
     const needed = requiredKernels(spec, purpose, {
-      fast: runtime.kind === "wasm",
+      fast: runtime.fastPaths,
       compositeConv2dBackpropFilter: runtime.addedKernels.includes("Conv2DBackpropFilter"),
     });
     const available = new Set(tf.getKernelsForBackend(runtime.tfName).map((k) => k.kernelName));
@@ -110,6 +110,13 @@ class TfjsBackend implements Backend {
 /**
  * Creates an aelab backend over one TensorFlow.js backend. Nothing is imported
  * or initialised until `init()`.
+ *
+ * All tfjs backends share the process's one tfjs engine, whose active backend
+ * is global. Every handler therefore switches the engine to its own backend
+ * (synchronously, once `init()` has run) at the start of each call and runs
+ * its ops without awaiting in between, so handlers on different tfjs backends
+ * can be used concurrently. Code that calls `tf.setBackend` itself should
+ * expect the active backend to change under it.
  *
  * @example
  * const backend = createTfjsBackend("wasm");

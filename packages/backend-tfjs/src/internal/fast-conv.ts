@@ -1,9 +1,12 @@
 /**
  * Why this file exists: on tfjs-backend-wasm 4.22, Conv2D runs in XNNPACK but
  * Conv2DBackpropInput (the conv2dTranspose forward pass and every conv2d's
- * input gradient) is a scalar C++ loop: about half of a conv autoencoder's step. These layer ops have the same values and
- * gradients as tfjs's `conv2d` / `conv2dTranspose` (the tests compare them on
- * the cpu backend), but route every transposed convolution through XNNPACK.
+ * input gradient) is a scalar C++ loop, about half of a conv autoencoder's
+ * step; on tfjs-backend-cpu, Conv2DBackpropFilter reads every value through a
+ * generic buffer accessor (20–60 s per step at batch 128). These layer ops
+ * have the same values and gradients as tfjs's `conv2d` / `conv2dTranspose`
+ * (the tests compare them), but express every transposed convolution and
+ * filter gradient as a Conv2D, the fast kernel on both backends.
  *
  * A transposed convolution with stride s splits into s×s sub-pixel phases:
  * output row y = s·q + r − top only receives kernel taps i ≡ r (mod s), so each
@@ -12,7 +15,7 @@
  * gives the whole output (zero-padding short phases to ⌈k/s⌉ taps).
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { depthToSpaceHost, maxPoolGradHost } from "./host-ops.ts";
+import { channelSumsHost, depthToSpaceHost, maxPoolGradHost } from "./host-ops.ts";
 
 export type Padding = "same" | "valid";
 
@@ -60,8 +63,26 @@ export function conv2dBackpropInputFast(dy: tf.Tensor4D, w: tf.Tensor4D, xShape:
   return tf.slice(spread, [0, offH, offW, 0], [n, hOut, wOut, c]);
 }
 
+/**
+ * The filter gradient of `conv2d(x, w, strides, pad)`. On wasm this is aelab's
+ * registered composite kernel; elsewhere the same construction as tfjs ops
+ * (tfjs-backend-cpu's own kernel reads every value through a generic buffer
+ * accessor and is ~100× slower than its Conv2D): a Conv2D over the batch axis,
+ * with x as [C,H,W,N] and dy as a [OH,OW,N,F] filter dilated by the strides.
+ */
 function filterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[], strides: [number, number], pad: Padding): tf.Tensor4D {
-  return tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, { strides, pad, dataFormat: "NHWC", filterShape }) as tf.Tensor4D;
+  const shape = filterShape as [number, number, number, number];
+  if (tf.getBackend() === "wasm") {
+    return tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, { strides, pad, dataFormat: "NHWC", filterShape: shape }) as tf.Tensor4D;
+  }
+  const info = tf.backend_util.computeConv2DInfo(x.shape, shape, strides, 1, pad);
+  const { inHeight: h, inWidth: w, outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw, padInfo } = info;
+  const bottom = Math.max(0, kh + strides[0] * (oh - 1) - h - padInfo.top);
+  const right = Math.max(0, kw + strides[1] * (ow - 1) - w - padInfo.left);
+  const explicit: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [padInfo.top, bottom], [padInfo.left, right], [0, 0]];
+  let grad = tf.conv2d(tf.transpose(x, [3, 1, 2, 0]) as tf.Tensor4D, tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D, 1, explicit, "NHWC", strides);
+  if (grad.shape[1] !== kh || grad.shape[2] !== kw) grad = tf.slice(grad, [0, 0, 0, 0], [shape[2], kh, kw, shape[3]]);
+  return tf.transpose(grad, [1, 2, 0, 3]);
 }
 
 /** `tf.conv2d` whose input gradient runs through `conv2dBackpropInputFast`. */
@@ -108,20 +129,15 @@ export function conv2dTransposeFast(x: tf.Tensor4D, w: tf.Tensor4D, outShape: [n
 }
 
 /**
- * `z + b` over the channel axis, whose bias gradient is a ones·dy product
- * (XNNPACK) instead of a Sum over every axis but the last, which the wasm Sum
- * kernel does by a generic transpose first.
+ * `z + b` over the channel axis. The bias gradient (a sum over every axis but
+ * the last) is summed on the host: the wasm Sum kernel transposes first with
+ * its generic transpose, and a ones·dy product makes XNNPACK repack all of dy.
  */
 export function biasAddFast(z: tf.Tensor, b: tf.Tensor1D): tf.Tensor {
   const op = tf.customGrad((input, bias) => ({
     value: tf.add(input as tf.Tensor, bias as tf.Tensor),
-    gradFunc: (dy) => {
-      const g = dy as tf.Tensor;
-      const c = b.shape[0];
-      const rows = g.size / c;
-      // reshape, not clone: a distinct tensor over the same data (wasm's Identity copies).
-      return [tf.reshape(g, g.shape), tf.reshape(tf.matMul(tf.ones([1, rows]), tf.reshape(g, [rows, c])), [c])];
-    },
+    // reshape, not clone: a distinct tensor over the same data (wasm's Identity copies).
+    gradFunc: (dy) => [tf.reshape(dy as tf.Tensor, dy.shape), channelSumsHost(dy as tf.Tensor, b.shape[0])],
   }));
   return op(z, b);
 }

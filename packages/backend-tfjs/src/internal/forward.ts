@@ -23,9 +23,9 @@ export type ParamSource = (name: string) => tf.Tensor;
 
 export interface ForwardOptions {
   /**
-   * Route products and transposed convolutions through XNNPACK-friendly
-   * kernels with equal values and gradients (wasm; see dense-matmul.ts and
-   * fast-conv.ts). Off for other backends, which run tfjs's own ops.
+   * Use aelab's layer ops with the same values and gradients as tfjs's, but
+   * routed around slow or buggy kernels (see dense-matmul.ts, fast-conv.ts,
+   * host-ops.ts). On for wasm and cpu; tfjs-node runs tfjs's own ops.
    */
   fast?: boolean;
 }

@@ -33,7 +33,7 @@ export class TfjsModelHandler implements ModelHandler {
     runtime.activate();
     // Copies: tfjs-cpu would otherwise alias the caller's arrays.
     this.params = new Map(weights.tensors.map((t) => [t.name, toTf(t.data.slice(), t.shape)]));
-    this.forward = buildForward(spec, (name) => this.params.get(name) as tf.Tensor, { fast: runtime.kind === "wasm" });
+    this.forward = buildForward(spec, (name) => this.params.get(name) as tf.Tensor, { fast: runtime.fastPaths });
   }
 
   encode(x: Float32Tensor): Promise<Float32Tensor> {

@@ -31,11 +31,12 @@ const FAST_LAYERS: Partial<Record<LayerSpec["type"], Needs>> = {
   dense: { infer: ["BatchMatMul", "Add", "Reshape"], train: ["BatchMatMul", "Transpose", "Sum", "Reshape"] },
   conv2d: {
     infer: ["Conv2D", "Add"],
-    train: ["Conv2D", "Conv2DBackpropFilter", "PadV2", "Reshape", "Reverse", "Transpose", "Slice", "BatchMatMul"],
+    // Conv2DBackpropInput: only for unequal strides, which DepthToSpace cannot interleave.
+    train: ["Conv2D", "Conv2DBackpropFilter", "Conv2DBackpropInput", "PadV2", "Reshape", "Reverse", "Transpose", "Slice"],
   },
   conv2dTranspose: {
-    infer: ["Conv2D", "PadV2", "Reshape", "Reverse", "Transpose", "Slice", "Add"],
-    train: ["Conv2D", "Conv2DBackpropFilter", "BatchMatMul", "Reshape"],
+    infer: ["Conv2D", "Conv2DBackpropInput", "PadV2", "Reshape", "Reverse", "Transpose", "Slice", "Add"],
+    train: ["Conv2D", "Conv2DBackpropFilter", "Reshape"],
   },
   maxPool2d: { infer: ["MaxPool"], train: [] },
 };

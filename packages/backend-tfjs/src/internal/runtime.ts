@@ -29,6 +29,12 @@ export interface TfjsRuntime {
   threads?: number;
   /** Kernels registered by aelab for this backend (e.g. the wasm Conv2DBackpropFilter). */
   addedKernels: string[];
+  /**
+   * Whether layers use aelab's XNNPACK-friendly ops (`ForwardOptions.fast`):
+   * on wasm and cpu, whose own transposed-convolution and gradient kernels
+   * are slow or wrong; not on tfjs-node, whose native kernels are fine.
+   */
+  fastPaths: boolean;
   /** Makes this backend the engine's active one, synchronously. */
   activate(): void;
 }
@@ -74,7 +80,7 @@ async function loadWasm(importer: ModuleImporter): Promise<TfjsRuntime> {
   const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
   const threads = wasm.getThreadsCount?.() ?? 1;
   const detail = `tfjs ${tf.version_core} wasm (${simd ? "simd" : "no simd"}, ${threads} thread${threads === 1 ? "" : "s"})`;
-  return { kind: "wasm", tfName: "wasm", detail, threads, addedKernels: added, activate: activator("wasm") };
+  return { kind: "wasm", tfName: "wasm", detail, threads, addedKernels: added, fastPaths: true, activate: activator("wasm") };
 }
 
 async function loadCpu(importer: ModuleImporter): Promise<TfjsRuntime> {
@@ -84,7 +90,7 @@ async function loadCpu(importer: ModuleImporter): Promise<TfjsRuntime> {
   // its first write; this flag is how it remembers having done so.
   const instance = tf.findBackend("cpu") as { firstUse?: boolean } | null;
   if (instance && "firstUse" in instance) instance.firstUse = false;
-  return { kind: "cpu", tfName: "cpu", detail: `tfjs ${tf.version_core} cpu (pure JS, 1 thread)`, threads: 1, addedKernels: [], activate: activator("cpu") };
+  return { kind: "cpu", tfName: "cpu", detail: `tfjs ${tf.version_core} cpu (pure JS, 1 thread)`, threads: 1, addedKernels: [], fastPaths: true, activate: activator("cpu") };
 }
 
 export function tfjsNodeMissingMessage(reason: string): string {
@@ -105,7 +111,7 @@ async function loadNode(importer: ModuleImporter): Promise<TfjsRuntime> {
   }
   await initialise("tensorflow", "tfjs-node");
   const version = mod.version?.["tfjs-node"] ?? tf.version_core;
-  return { kind: "node", tfName: "tensorflow", detail: `tfjs-node ${version} (native libtensorflow)`, addedKernels: [], activate: activator("tensorflow") };
+  return { kind: "node", tfName: "tensorflow", detail: `tfjs-node ${version} (native libtensorflow)`, addedKernels: [], fastPaths: false, activate: activator("tensorflow") };
 }
 
 /** Imports and initialises one tfjs backend; rejects with BACKEND_UNAVAILABLE. */

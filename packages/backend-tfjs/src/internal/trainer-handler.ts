@@ -60,7 +60,7 @@ export class TfjsTrainerHandler implements TrainerHandler {
     }
     this.varList = [...this.variables.values()];
     this.kernels = parameterInfos(spec).filter((p) => p.role === "kernel").map((p) => this.variables.get(p.name) as tf.Variable);
-    this.forward = buildForward(spec, (name) => this.variables.get(name) as tf.Variable, { fast: runtime.kind === "wasm" });
+    this.forward = buildForward(spec, (name) => this.variables.get(name) as tf.Variable, { fast: runtime.fastPaths });
     this.optimizer = createOptimizer(setup.optimizer);
   }
 

@@ -27,7 +27,8 @@ await backend.init();
 for (const preset of presets) {
   const spec = presetSpec(preset, { inputShape: [28, 28, 1], hiddenSize: 32 });
   const optimizer = { name: "adam" as const, learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, momentum: 0 };
-  const trainer = await backend.createTrainer!({ spec, weights: initializeWeights(spec, 1), optimizer, seed: 1 });
+  if (!backend.createTrainer) throw new Error(`${backend.name} cannot train`);
+  const trainer = await backend.createTrainer({ spec, weights: initializeWeights(spec, 1), optimizer, seed: 1 });
   for (let i = 0; i < 2; i++) await trainer.trainBatch(batchAt(i));
   const t0 = performance.now();
   let loss = 0;

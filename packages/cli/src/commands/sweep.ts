@@ -65,7 +65,8 @@ function summaryTable(result: SweepOutcome, metric: string): string {
     .sort((a, b) => a.architecture.localeCompare(b.architecture) || a.hiddenSize - b.hiddenSize)
     .map((o) => {
       const v = metricOf(o, metric);
-      const vsPca = v !== undefined && Number.isFinite(o.pcaValMse) ? `${((v / o.pcaValMse - 1) * 100).toFixed(0)}%` : "–";
+      // Below 1.00× means the autoencoder beats the best linear code of the same size.
+      const vsPca = v !== undefined && Number.isFinite(o.pcaValMse) && o.pcaValMse > 0 ? `${(v / o.pcaValMse).toFixed(2)}×` : "–";
       return [
         o.architecture,
         o.hiddenSize,
@@ -81,7 +82,7 @@ function summaryTable(result: SweepOutcome, metric: string): string {
       ];
     });
   return table(
-    ["architecture", "hidden", "status", "backend", "best epoch", "val MSE", "val BCE", "PCA val MSE", "vs PCA", "samples/s", "run"],
+    ["architecture", "hidden", "status", "backend", "best epoch", "val MSE", "val BCE", "PCA val MSE", "÷ PCA", "samples/s", "run"],
     rows,
     ["l", "r", "l", "l", "r", "r", "r", "r", "r", "r", "l"],
   );

@@ -26,7 +26,7 @@ const browserErrors: string[] = [];
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "aelab-dashboard-e2e-"));
   db = `file:${path.join(dir, "e2e.db")}`;
-  await seedFixture(db);
+  await seedFixture(db, path.join(dir, "artifacts"));
   server = await startNextServer({ env: { AELAB_DB: db } });
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
@@ -63,6 +63,15 @@ describe("dashboard in Chromium", () => {
     const names = await page.getByTestId("run-link").allTextContents();
     expect(names).toEqual(expect.arrayContaining(["dense-h2", "dense-h16", "dense-h32", "conv-h2", "conv-h16", "conv-h32", XSS_RUN_NAME]));
     expect(await page.getByTestId("run-row").count()).toBe(7);
+    // Real training on real digits: every run shows a finite best val_mse below the mean-image level.
+    const tracker = await createTracker({ url: db });
+    try {
+      const { runs } = await tracker.listRuns({ experimentName: FIXTURE_EXPERIMENT, limit: 100 });
+      expect(runs.every((r) => r.status === "finished" && r.backend === "tfjs-wasm")).toBe(true);
+      for (const r of runs) expect(r.summary.val_mse.min).toBeLessThan(r.summary.mean_image_val_mse.latest * 1.2);
+    } finally {
+      await tracker.close();
+    }
     await page.screenshot({ path: path.join(SCREENSHOTS, "runs.png"), fullPage: true });
   });
 

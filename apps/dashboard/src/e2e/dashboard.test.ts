@@ -151,6 +151,21 @@ describe("dashboard in Chromium", () => {
     expect(browserErrors).toEqual([]);
   });
 
+  it("returns the trained runs from a tRPC query over HTTP", async () => {
+    const input = encodeURIComponent(JSON.stringify({ json: { experimentName: FIXTURE_EXPERIMENT, limit: 50 } }));
+    const response = await fetch(`${server.url}/api/trpc/runs.list?input=${input}`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { result: { data: { json: { total: number; runs: { name: string; status: string; summary: Record<string, { min: number }> }[] } } } };
+    const { total, runs } = body.result.data.json;
+    expect(total).toBe(7);
+    expect(runs.map((r) => r.name).sort()).toEqual([XSS_RUN_NAME, "conv-h16", "conv-h2", "conv-h32", "dense-h16", "dense-h2", "dense-h32"].sort());
+    for (const r of runs) {
+      expect(r.status).toBe("finished");
+      expect(r.summary.val_mse.min).toBeGreaterThan(0);
+      expect(r.summary.val_mse.min).toBeLessThan(0.1);
+    }
+  });
+
   it("maps errors to HTTP statuses on the tRPC route", async () => {
     const query = (input: unknown) => `${server.url}/api/trpc/runs.get?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
     const missing = await fetch(query({ id: "no-such-run" }));

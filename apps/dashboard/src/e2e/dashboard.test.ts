@@ -75,6 +75,21 @@ describe("dashboard in Chromium", () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, "runs.png"), fullPage: true });
   });
 
+  it("returns the trained runs from a tRPC query over HTTP", async () => {
+    const input = encodeURIComponent(JSON.stringify({ json: { experimentName: FIXTURE_EXPERIMENT, limit: 50 } }));
+    const response = await fetch(`${server.url}/api/trpc/runs.list?input=${input}`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { result: { data: { json: { total: number; runs: { name: string; status: string; summary: Record<string, { min: number }> }[] } } } };
+    const { total, runs } = body.result.data.json;
+    expect(total).toBe(7);
+    expect(runs.map((r) => r.name).sort()).toEqual([XSS_RUN_NAME, "conv-h16", "conv-h2", "conv-h32", "dense-h16", "dense-h2", "dense-h32"].sort());
+    for (const r of runs) {
+      expect(r.status).toBe("finished");
+      expect(r.summary.val_mse.min).toBeGreaterThan(0);
+      expect(r.summary.val_mse.min).toBeLessThan(0.1);
+    }
+  });
+
   it("filters and sorts through URL search params", async () => {
     await page.goto(`${server.url}/?arch=conv&sort=hiddenSize`);
     expect(await page.getByTestId("run-link").allTextContents()).toEqual(["conv-h2", "conv-h16", "conv-h32"]);
@@ -149,21 +164,6 @@ describe("dashboard in Chromium", () => {
 
   it("raised no errors in the browser", () => {
     expect(browserErrors).toEqual([]);
-  });
-
-  it("returns the trained runs from a tRPC query over HTTP", async () => {
-    const input = encodeURIComponent(JSON.stringify({ json: { experimentName: FIXTURE_EXPERIMENT, limit: 50 } }));
-    const response = await fetch(`${server.url}/api/trpc/runs.list?input=${input}`);
-    expect(response.status).toBe(200);
-    const body = (await response.json()) as { result: { data: { json: { total: number; runs: { name: string; status: string; summary: Record<string, { min: number }> }[] } } } };
-    const { total, runs } = body.result.data.json;
-    expect(total).toBe(7);
-    expect(runs.map((r) => r.name).sort()).toEqual([XSS_RUN_NAME, "conv-h16", "conv-h2", "conv-h32", "dense-h16", "dense-h2", "dense-h32"].sort());
-    for (const r of runs) {
-      expect(r.status).toBe("finished");
-      expect(r.summary.val_mse.min).toBeGreaterThan(0);
-      expect(r.summary.val_mse.min).toBeLessThan(0.1);
-    }
   });
 
   it("maps errors to HTTP statuses on the tRPC route", async () => {

@@ -18,6 +18,7 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
   let runBar: cliProgress.SingleBar | undefined;
   let epochs = 0;
   let runName = "";
+  let stopped = false;
   const say = (line: string) => (multi ? multi.log(`${line}\n`) : stream.write(`${line}\n`));
   return {
     sweepStart(e) {
@@ -27,8 +28,13 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
     runStart(e) {
       epochs = e.epochs;
       runName = e.name;
-      if (runBar) multi?.remove(runBar);
-      runBar = multi?.create(1, 0, { label: e.name.slice(0, 14).padEnd(14), info: "" });
+      const label = e.name.slice(0, 14).padEnd(14);
+      if (runBar) {
+        runBar.setTotal(1);
+        runBar.update(0, { label, info: "" });
+      } else {
+        runBar = multi?.create(1, 0, { label, info: "" });
+      }
       say(`[${e.index}/${e.total}] ${e.name} on ${e.backend} (run ${e.runId})`);
     },
     batch(p) {
@@ -47,6 +53,10 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
       say(message);
     },
     stop() {
+      if (stopped) return;
+      stopped = true;
+      // Redraw once more so lines logged since the last timer tick are flushed.
+      multi?.update();
       multi?.stop();
     },
   };

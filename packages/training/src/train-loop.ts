@@ -46,6 +46,10 @@ export interface TrainLoopResult {
 
 const EVAL_BATCH = 500;
 
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 export async function evaluateSplit(trainer: TrainerHandler, data: Float32Tensor): Promise<{ loss: number; mse: number; bce: number }> {
   const n = data.shape[0];
   let loss = 0;
@@ -99,6 +103,9 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopRes
       lossSum += loss * rows.length;
       seen += rows.length;
       options.onBatch?.({ epoch, epochs: training.epochs, batch: b + 1, batches, loss: lossSum / seen });
+      // Backends compute synchronously; yield to the event loop so timers (progress
+      // redraws, heartbeats) and signal handlers (SIGINT → abort) run during an epoch.
+      await yieldToEventLoop();
     }
     const trainSeconds = (performance.now() - started) / 1000;
     const val = await evaluateSplit(trainer, validation);

@@ -85,7 +85,7 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopRes
     let seen = 0;
     for (let b = 0; b < batches; b++) {
       if (options.signal?.aborted) {
-        return { status: "aborted", history, best, weights: bestWeights ?? (await trainer.getWeights()), stoppedEarly: false, failure: { epoch, step, reason: String(options.signal.reason ?? "aborted") } };
+        return { status: "aborted", history, best, weights: bestWeights ?? (await trainer.getWeights()), stoppedEarly: false, failure: { epoch, step, reason: `${String(options.signal.reason ?? "aborted")} at epoch ${epoch}, step ${step}` } };
       }
       const rows = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
       const loss = await trainer.trainBatch(gatherRows(train, rows));

@@ -4,16 +4,29 @@
  * failed. Nothing is lost: any error after the run is recorded ends it failed.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { accessSync, constants, mkdirSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
-import { inferShapes, initializeWeights, serializeWeights, type BackendRegistry, type NeutralWeights } from "@aelab/core";
+import { AelabError, ErrorCode, inferShapes, initializeWeights, serializeWeights, type BackendRegistry, type NeutralWeights } from "@aelab/core";
 import type { ParamValue, Tracker } from "@aelab/tracking";
 import type { Baselines } from "./baselines.ts";
 import type { PreparedData } from "./datasets.ts";
 import type { Reporter } from "./reporter.ts";
 import type { RunConfig } from "./run-config.ts";
 import { trainLoop, type EpochReport } from "./train-loop.ts";
+
+/** A run's heartbeat period; runs silent for `STALE_RUN_MS` are reaped as crashed. */
+export const HEARTBEAT_MS = 30_000;
+export const STALE_RUN_MS = 5 * 60_000;
+
+function ensureWritableDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (cause) {
+    throw new AelabError(ErrorCode.InvalidConfig, `The artifacts folder must be a writable directory. Received: ${dir} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, { cause });
+  }
+}
 
 export interface ExecuteRunOptions {
   config: RunConfig;
@@ -67,6 +80,9 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
   const { config, tracker, reporter } = options;
   const shapes = inferShapes(config.spec);
   const hiddenSize = shapes.codeSize;
+  // Refuse what cannot work before anything is recorded: no usable backend, no writable artifacts folder.
+  const backend = await options.registry.resolve(config.training.backend, { purpose: "train", spec: config.spec });
+  ensureWritableDir(options.artifactsDir);
   const run = await tracker.startRun({
     experimentName: config.experiment,
     name: config.name,
@@ -91,8 +107,10 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     pcaValMse: Number.NaN,
     meanImageValMse: Number.NaN,
   };
+  // Heartbeats keep the run from being reaped as crashed during long epochs; the loop yields, so timers fire.
+  const heartbeat = setInterval(() => void tracker.heartbeat(run.id).catch(() => undefined), HEARTBEAT_MS);
+  heartbeat.unref();
   try {
-    const backend = await options.registry.resolve(config.training.backend, { purpose: "train", spec: config.spec });
     const info = backend.info();
     outcome.backend = info.name;
     await tracker.setBackend(run.id, info.name);
@@ -157,6 +175,8 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
   } catch (error) {
     outcome.error = error instanceof Error ? error.message : String(error);
     await tracker.endRun(run.id, { status: "failed", error: outcome.error });
+  } finally {
+    clearInterval(heartbeat);
   }
   reporter?.runEnd?.({
     runId: run.id,

@@ -35,7 +35,7 @@ export interface ExportRunOptions {
   tolerance?: number;
   /** Write the files even when parity fails (they are still flagged on the run). */
   allowMismatch?: boolean;
-  /** Exact file paths per part, overriding `<outDir>/<name>-<id>-<part>.onnx`. */
+  /** Exact file paths per part, overriding `<outDir>/<name>-<run id>-<part>.onnx`. */
   paths?: Partial<Record<ExportPart, string>>;
   /** Backend used to run the ONNX files (default `onnxruntime`). */
   onnxBackend?: string;
@@ -104,7 +104,7 @@ export async function exportRun(options: ExportRunOptions): Promise<ExportRunRes
     }
     for (const part of options.parts) {
       const bytes = await exportOnnx({ spec, weights, part, metadata: { "aelab.run_id": runId, "aelab.run_name": run.name } });
-      const path = resolve(options.paths?.[part] ?? join(dir, `${safeName(run.name)}-${runId.slice(0, 8)}-${part}.onnx`));
+      const path = resolve(options.paths?.[part] ?? join(dir, `${safeName(run.name)}-${runId}-${part}.onnx`));
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, bytes);
       const sha256 = createHash("sha256").update(bytes).digest("hex");

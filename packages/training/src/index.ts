@@ -5,14 +5,14 @@
 export { Baselines } from "./baselines.ts";
 export { prepareData } from "./datasets.ts";
 export type { PreparedData } from "./datasets.ts";
-export { executeRun, runParams } from "./execute-run.ts";
+export { HEARTBEAT_MS, STALE_RUN_MS, executeRun, runParams } from "./execute-run.ts";
 export type { ExecuteRunOptions, RunOutcome } from "./execute-run.ts";
 export { exportRun } from "./export-run.ts";
 export type { ExportedFile, ExportPart, ExportRunOptions, ExportRunResult } from "./export-run.ts";
 export { fitPca, pcaReconstructionMse } from "./pca.ts";
 export type { PcaModel } from "./pca.ts";
 export type { Reporter, RunEndEvent, RunStartEvent } from "./reporter.ts";
-export { MNIST_SHAPE, dataConfigSchema, parseRunConfig, readConfigFile, resolveModel } from "./run-config.ts";
+export { MAX_PARAMETERS, MNIST_SHAPE, dataConfigSchema, parseRunConfig, readConfigFile, resolveModel } from "./run-config.ts";
 export type { DataConfig, RunConfig } from "./run-config.ts";
 export { metricOf, runSweep } from "./run-sweep.ts";
 export type { RunSweepOptions, SweepOutcome } from "./run-sweep.ts";

@@ -30,7 +30,7 @@ export type DataConfig = z.infer<typeof dataConfigSchema>;
 
 export const presetModelSchema = z.strictObject({
   preset: z.string().min(1),
-  hiddenSize: z.number().int().positive(),
+  hiddenSize: z.number().int().positive().max(65_536),
   loss: z.enum(["mse", "bce"]).optional(),
   name: z.string().min(1).optional(),
 });
@@ -69,13 +69,21 @@ export function readConfigFile(path: string): unknown {
 export const MNIST_SHAPE = [28, 28, 1];
 
 /** Builds the model spec from a `model:` block: either `{ preset, hiddenSize }` or a full spec. */
+/** Models larger than this are refused before anything runs (about 200 MB of float32 weights). */
+export const MAX_PARAMETERS = 50_000_000;
+
 export function resolveModel(model: Record<string, unknown>, inputShape: number[], source: string): AutoencoderSpec {
+  let spec: AutoencoderSpec;
   if ("preset" in model) {
     const p = parseWith(presetModelSchema, model, { what: `model in ${source}`, code: ErrorCode.InvalidSpec, prefix: "model" });
-    return presetSpec(p.preset, { inputShape, hiddenSize: p.hiddenSize, loss: p.loss, name: p.name });
+    spec = presetSpec(p.preset, { inputShape, hiddenSize: p.hiddenSize, loss: p.loss, name: p.name });
+  } else {
+    spec = parseWith(autoencoderSpecSchema, model, { what: `model in ${source}`, code: ErrorCode.InvalidSpec, prefix: "model" });
   }
-  const spec = parseWith(autoencoderSpecSchema, model, { what: `model in ${source}`, code: ErrorCode.InvalidSpec, prefix: "model" });
-  inferShapes(spec);
+  const { parameterCount } = inferShapes(spec);
+  if (parameterCount > MAX_PARAMETERS) {
+    throw new AelabError(ErrorCode.InvalidSpec, `${source}: the model may have at most ${MAX_PARAMETERS.toLocaleString("en")} parameters. Received: ${parameterCount.toLocaleString("en")} parameters`);
+  }
   return spec;
 }
 

@@ -33,6 +33,11 @@ export function metricOf(outcome: RunOutcome, metric: string): number | undefine
 
 export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> {
   const { sweep, tracker, reporter } = options;
+  // Every trial's backend must resolve before the sweep is recorded.
+  for (const backend of new Set(sweep.trials.map((t) => t.config.training.backend))) {
+    const trial = sweep.trials.find((t) => t.config.training.backend === backend)!;
+    await options.registry.resolve(backend, { purpose: "train", spec: trial.config.spec });
+  }
   const record = await tracker.createSweep({ experimentName: sweep.experiment, name: sweep.name, config: sweep.raw });
   reporter?.sweepStart?.({ sweepId: record.id, name: sweep.name, total: sweep.trials.length });
   const data = prepareData(sweep.data);

@@ -17,7 +17,7 @@ export const sweepFileSchema = z.strictObject({
   name: z.string().min(1).max(200),
   experiment: z.string().min(1).max(200).optional(),
   method: z.literal("grid").default("grid"),
-  metric: z.strictObject({ name: z.string().default("val_mse"), goal: z.enum(["minimize", "maximize"]).default("minimize") }).default({ name: "val_mse", goal: "minimize" }),
+  metric: z.strictObject({ name: z.enum(["val_mse", "val_loss", "val_bce", "train_loss"]).default("val_mse"), goal: z.enum(["minimize", "maximize"]).default("minimize") }).default({ name: "val_mse", goal: "minimize" }),
   data: z.unknown().optional(),
   training: z.record(z.string(), z.unknown()).optional(),
   /** Defaults for every preset model (e.g. `loss: bce`). */

@@ -1,6 +1,7 @@
 import { RUN_STATUSES, createTracker, type RunStatus } from "@aelab/tracking";
 import { AelabError, ErrorCode } from "@aelab/core";
-import type { CliContext } from "../context.ts";
+import { STALE_RUN_MS } from "@aelab/training";
+import { requireExistingDb, type CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";
 import { fmt, table } from "../format.ts";
 
@@ -17,7 +18,9 @@ export async function runsCommand(flags: RunsFlags, ctx: CliContext): Promise<nu
   const bad = status?.find((s) => !(RUN_STATUSES as readonly string[]).includes(s));
   if (bad) throw new AelabError(ErrorCode.InvalidInput, `--status must be one of ${RUN_STATUSES.join(", ")}. Received: ${JSON.stringify(bad)}`);
   if (!Number.isInteger(flags.limit) || flags.limit < 1) throw new AelabError(ErrorCode.InvalidInput, `--limit must be a positive integer. Received: ${String(flags.limit)}`);
+  requireExistingDb(ctx.db);
   const tracker = await createTracker({ url: ctx.db });
+  await tracker.reapStaleRuns(STALE_RUN_MS);
   try {
     const { runs, total } = await tracker.listRuns({
       experimentName: flags.experiment,

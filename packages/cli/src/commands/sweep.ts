@@ -1,5 +1,5 @@
 import { createTracker } from "@aelab/tracking";
-import { exportRun, metricOf, parseSweepConfig, readConfigFile, runSweep, type SweepOutcome } from "@aelab/training";
+import { STALE_RUN_MS, exportRun, metricOf, parseSweepConfig, readConfigFile, runSweep, type SweepOutcome } from "@aelab/training";
 import { resolve } from "node:path";
 import type { CliContext } from "../context.ts";
 import { EXIT, exitCodeFor } from "../exit-codes.ts";
@@ -19,6 +19,7 @@ export async function sweepCommand(file: string, flags: SweepFlags, ctx: CliCont
   if (flags.backend) for (const t of sweep.trials) t.config.training.backend = flags.backend;
   const registry = createRegistry();
   const tracker = await createTracker({ url: ctx.db });
+  await tracker.reapStaleRuns(STALE_RUN_MS);
   const reporter = createProgressReporter();
   try {
     const result = await runSweep({ sweep, registry, tracker, artifactsDir: ctx.artifactsDir, reporter, signal: ctx.signal });
@@ -66,7 +67,7 @@ function summaryTable(result: SweepOutcome, metric: string): string {
     .map((o) => {
       const v = metricOf(o, metric);
       // Below 1.00× means the autoencoder beats the best linear code of the same size.
-      const vsPca = v !== undefined && Number.isFinite(o.pcaValMse) && o.pcaValMse > 0 ? `${(v / o.pcaValMse).toFixed(2)}×` : "–";
+      const vsPca = v !== undefined && o.status === "finished" && Number.isFinite(o.pcaValMse) && o.pcaValMse > 0 ? `${(v / o.pcaValMse).toFixed(2)}×` : "–";
       return [
         o.architecture,
         o.hiddenSize,
@@ -78,7 +79,7 @@ function summaryTable(result: SweepOutcome, metric: string): string {
         fmt(o.pcaValMse),
         vsPca,
         o.best ? Math.round(o.history.reduce((s, h) => s + h.samplesPerSecond, 0) / o.history.length) : "–",
-        o.runId.slice(0, 8),
+        o.runId,
       ];
     });
   return table(

@@ -1,6 +1,6 @@
 import { createTracker } from "@aelab/tracking";
-import { Baselines, executeRun, parseRunConfig, prepareData, readConfigFile } from "@aelab/training";
-import { specWarnings } from "@aelab/core";
+import { Baselines, STALE_RUN_MS, executeRun, parseRunConfig, prepareData, readConfigFile } from "@aelab/training";
+import { parseWith, specWarnings, trainingConfigSchema } from "@aelab/core";
 import type { CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";
 import { fmt } from "../format.ts";
@@ -16,11 +16,14 @@ export async function trainCommand(file: string, flags: TrainFlags, ctx: CliCont
   // Everything is validated before the tracker is opened: a bad file leaves no run behind.
   const raw = readConfigFile(file) as Record<string, unknown>;
   const config = parseRunConfig(raw, file);
-  if (flags.backend) config.training.backend = flags.backend;
-  if (flags.epochs) config.training.epochs = flags.epochs;
+  if (flags.backend || flags.epochs) {
+    const overrides = { ...config.training, ...(flags.backend ? { backend: flags.backend } : {}), ...(flags.epochs ? { epochs: flags.epochs } : {}) };
+    config.training = parseWith(trainingConfigSchema, overrides, { what: "command-line options", prefix: "training" });
+  }
   for (const w of specWarnings(config.spec)) ctx.err(`warning: ${w}`);
   const registry = createRegistry();
   const tracker = await createTracker({ url: ctx.db });
+  await tracker.reapStaleRuns(STALE_RUN_MS);
   const reporter = createProgressReporter();
   try {
     const data = prepareData(config.data);

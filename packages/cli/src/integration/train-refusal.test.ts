@@ -48,6 +48,36 @@ describe("aelab train refuses bad input before recording anything", () => {
     expect(r2.stderr).toMatch(/broken\.yaml is not valid YAML.*line/s);
   });
 
+  it("refuses an unusable backend (exit 4) and an oversized model (exit 2) without recording a run", async () => {
+    const db = join(dir, "refused-backend.db");
+    const ok = join(dir, "ok.yaml");
+    writeFileSync(ok, "model: { preset: dense, hiddenSize: 4 }\ndata: { limit: 100 }\ntraining: { epochs: 1 }\n");
+    const r = await runCli(["--db", db, "train", ok, "--backend", "bogus"], { cwd: dir });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/\[bogus\] not registered/);
+    const big = join(dir, "big.yaml");
+    writeFileSync(big, "model: { preset: dense, hiddenSize: 100000 }\n");
+    const r2 = await runCli(["--db", db, "train", big], { cwd: dir });
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/model\.hiddenSize.*Received: 100000/);
+    const tracker = await createTracker({ url: `file:${db}` });
+    try {
+      expect((await tracker.listRuns()).total).toBe(0);
+    } finally {
+      await tracker.close();
+    }
+  });
+
+  it("does not create a database for a read-only command, and rejects unknown --db schemes", async () => {
+    const missing = join(dir, "typo", "nothing.db");
+    const r = await runCli(["--db", missing, "runs"], { cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(`No tracking database at ${missing}`);
+    const r2 = await runCli(["--db", "mysql://u@h/db", "runs"], { cwd: dir });
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/--db must be .*Received: "mysql:\/\/\*\*\*@h\/db"/);
+  });
+
   it("rejects bad flags with exit 2", async () => {
     const r = await runCli(["runs", "--limit", "zero"], { cwd: dir });
     expect(r.code).toBe(2);

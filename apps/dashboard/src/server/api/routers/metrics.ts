@@ -27,5 +27,8 @@ export const metricsRouter = createTRPCRouter({
     return groupByKey(await ctx.tracker.getMetrics(input.runId, input.keys));
   }),
 
-  compare: publicProcedure.input(compareInput).query(({ ctx, input }) => ctx.tracker.compare(input)),
+  /** Finished runs only: a failed or interrupted run's best value is not a result to compare. */
+  compare: publicProcedure
+    .input(compareInput)
+    .query(async ({ ctx, input }) => (await ctx.tracker.compare(input)).filter((row) => row.status === "finished")),
 });

@@ -25,7 +25,7 @@ export async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(130);
-    process.stderr.write(`\nReceived ${signal}: finishing the current step and recording the run as failed (again to quit now)…\n`);
+    process.stderr.write(`\nReceived ${signal}: stopping (a run in progress is recorded as failed; send it again to quit now)…\n`);
     controller.abort(`interrupted by ${signal}`);
   };
   process.on("SIGINT", onSignal);

@@ -27,6 +27,7 @@ import {
 } from "./internal/prisma-client.ts";
 import { PrismaTracker } from "./internal/prisma-tracker.ts";
 import type { Tracker } from "./tracker.ts";
+import { causeText } from "./internal/cause-text.ts";
 
 export type { DatabaseProvider, MigrationReport };
 
@@ -81,7 +82,7 @@ async function openPostgres(
     if (cause instanceof AelabError) throw cause;
     throw new AelabError(
       ErrorCode.Tracking,
-      `Expected to connect to the PostgreSQL tracking database. Received: url=${redactUrl(url)}`,
+      `Expected to connect to the PostgreSQL tracking database (${causeText(cause)}). Received: url=${redactUrl(url)}`,
       {
         cause,
       },

@@ -160,7 +160,20 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
       outcome.history = result.history;
       outcome.best = result.best;
       outcome.weights = result.weights;
-      outcome.weightsPath = await saveWeights(options, run.id, result.weights);
+      // A run that diverged before its first finished epoch has no weights worth keeping.
+      if (result.weights.tensors.every((t) => t.data.every(Number.isFinite))) {
+        outcome.weightsPath = await saveWeights(options, run.id, result.weights);
+      }
+      if (result.best) {
+        // The saved (and exported) weights are those of the best epoch: record its figures as the run's result.
+        const b = result.best;
+        await tracker.logMetrics(run.id, [
+          { key: "best_epoch", value: b.epoch, step: 0 },
+          { key: "best_val_loss", value: b.valLoss, step: 0 },
+          { key: "best_val_mse", value: b.valMse, step: 0 },
+          { key: "best_val_bce", value: b.valBce, step: 0 },
+        ]);
+      }
       if (result.status !== "finished") {
         outcome.error = result.failure?.reason ?? result.status;
         await tracker.endRun(run.id, { status: "failed", error: outcome.error });

@@ -75,7 +75,12 @@ export function parseSweepConfig(input: unknown, source = "sweep file"): SweepCo
       ...(params.loss !== undefined ? { loss: params.loss } : file.model?.loss ? { loss: file.model.loss } : {}),
     };
     const spec = resolveModel(model, MNIST_SHAPE, `${source} (parameters.architecture=${String(params.architecture)}, hiddenSize=${String(params.hiddenSize)})`);
-    const config: RunConfig = { name: spec.name, experiment: file.experiment ?? file.name, spec, training: trainingConfig, data };
+    // Trials that differ only in training options get those options in their names.
+    const extra = Object.entries(params)
+      .filter(([key]) => key.startsWith("training."))
+      .map(([key, v]) => `${key.split(".").pop()}=${String(v)}`);
+    const name = [spec.name, ...extra].join(" ");
+    const config: RunConfig = { name, experiment: file.experiment ?? file.name, spec, training: trainingConfig, data };
     return { params, config };
   });
   return {

@@ -3,7 +3,8 @@ import type { Metadata } from "next";
 import { Pagination } from "~/components/pagination";
 import { RunsFilters } from "~/components/runs-filters";
 import { RunsTable } from "~/components/runs-table";
-import { parseRunsUrl, toListRunsInput } from "~/lib/runs-url";
+import { redirect } from "next/navigation";
+import { parseRunsUrl, runsHref, toListRunsInput } from "~/lib/runs-url";
 import type { SearchParams } from "~/lib/search-params";
 import { getApi } from "~/trpc/server";
 
@@ -19,6 +20,8 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
     api.runs.facets(scope),
     api.sweeps.experiments(),
   ]);
+  const lastPage = Math.max(1, Math.ceil(total / state.pageSize));
+  if (state.page > lastPage) redirect(runsHref(state, { page: lastPage }));
   // Values selected in the URL stay visible (and can be unticked) even when nothing in scope has them.
   const architectures = [...new Set([...facets.architectures, ...state.architecture])].sort();
   const hiddenSizes = [...new Set([...facets.hiddenSizes, ...state.hiddenSize])].sort((a, b) => a - b);

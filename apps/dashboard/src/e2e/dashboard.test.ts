@@ -99,6 +99,13 @@ describe("dashboard in Chromium", () => {
     await page.getByTestId("runs-empty").waitFor();
   });
 
+  it("sends a page number past the end to the last page", async () => {
+    const response = await page.goto(`${server.url}/?page=999999999`);
+    expect(response?.status()).toBe(200);
+    expect(new URL(page.url()).searchParams.get("page")).toBeNull();
+    expect(await page.getByTestId("run-row").count()).toBe(7);
+  });
+
   it("applies filters from the form into the URL", async () => {
     await page.goto(`${server.url}/`);
     await page.locator('input[name="arch"][value="dense"]').check();

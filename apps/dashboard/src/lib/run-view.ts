@@ -4,7 +4,8 @@ import type { RunRecord } from "@aelab/tracking";
 export const LIVE_STATUSES: ReadonlyArray<RunRecord["status"]> = ["queued", "running"];
 
 export function bestValMse(run: Pick<RunRecord, "summary">): number | null {
-  return run.summary.val_mse?.min ?? null;
+  // The figures of the saved weights' epoch; runs still training fall back to the lowest so far.
+  return run.summary.best_val_mse?.latest ?? run.summary.val_mse?.min ?? null;
 }
 
 /**

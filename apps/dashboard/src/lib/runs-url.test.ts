@@ -5,7 +5,7 @@ describe("runs URL state", () => {
   it("parses filters, sort and page, dropping unknown values", () => {
     const state = parseRunsUrl({ status: ["finished", "bogus"], arch: "dense,conv", hidden: ["16", "x", "-2"], sort: "val_mse", page: "3", pageSize: "50" });
     expect(state).toMatchObject({ status: ["finished"], architecture: ["dense", "conv"], hiddenSize: [16], sort: "val_mse", dir: "asc", page: 3, pageSize: 50 });
-    expect(toListRunsInput(state)).toMatchObject({ orderBy: "metric:val_mse", direction: "asc", limit: 50, offset: 100, hiddenSize: [16] });
+    expect(toListRunsInput(state)).toMatchObject({ orderBy: "metric:best_val_mse", direction: "asc", limit: 50, offset: 100, hiddenSize: [16] });
   });
 
   it("falls back to defaults for junk", () => {

@@ -13,7 +13,7 @@ export const RUN_SORTS = {
   architecture: { orderBy: "architecture", firstDirection: "asc" },
   hiddenSize: { orderBy: "hiddenSize", firstDirection: "asc" },
   status: { orderBy: "status", firstDirection: "asc" },
-  val_mse: { orderBy: "metric:val_mse", firstDirection: "asc" },
+  val_mse: { orderBy: "metric:best_val_mse", firstDirection: "asc" },
   startedAt: { orderBy: "startedAt", firstDirection: "desc" },
 } as const satisfies Record<string, { orderBy: RunOrderBy; firstDirection: "asc" | "desc" }>;
 export type RunSort = keyof typeof RUN_SORTS;
@@ -50,7 +50,8 @@ export function parseRunsUrl(params: SearchParams): RunsUrlState {
     sweep: firstValue(params, "sweep"),
     sort,
     dir: dirValue === "asc" || dirValue === "desc" ? dirValue : RUN_SORTS[sort].firstDirection,
-    page: positiveInt(firstValue(params, "page"), 1),
+    // Capped so the offset stays a valid integer; pages past the end are redirected by the page.
+    page: Math.min(positiveInt(firstValue(params, "page"), 1), MAX_PAGE),
     pageSize: (PAGE_SIZES as readonly number[]).includes(pageSize) ? pageSize : DEFAULT_PAGE_SIZE,
   };
 }
@@ -70,6 +71,9 @@ export function toListRunsInput(state: RunsUrlState): ListRunsInput {
 }
 
 /** The URL of the runs page for `state` with `patch` applied; defaults are left out. */
+/** The largest page number accepted from a URL. */
+export const MAX_PAGE = 1_000_000;
+
 export function runsHref(state: RunsUrlState, patch: Partial<RunsUrlState> = {}): string {
   const next = { ...state, ...patch };
   return buildHref("/", {

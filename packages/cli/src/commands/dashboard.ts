@@ -1,6 +1,7 @@
 import { AelabError, ErrorCode } from "@aelab/core";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { createServer } from "node:net";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,11 +36,22 @@ function run(args: string[], env: NodeJS.ProcessEnv, signal: AbortSignal): Promi
   });
 }
 
+function requireFreePort(host: string, port: number): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const probe = createServer();
+    probe.once("error", (error: NodeJS.ErrnoException) =>
+      reject(new AelabError(ErrorCode.InvalidInput, `Cannot serve on ${host}:${port}; pick another --port. Received: ${error.code ?? error.message}`)),
+    );
+    probe.listen(port, host, () => probe.close(() => resolvePromise()));
+  });
+}
+
 /** Serves the dashboard (Next.js) on 127.0.0.1, building it first when needed. */
 export async function dashboardCommand(flags: DashboardFlags, ctx: CliContext): Promise<number> {
   if (!Number.isInteger(flags.port) || flags.port < 1 || flags.port > 65_535) {
     throw new AelabError(ErrorCode.InvalidInput, `--port must be an integer in 1–65535. Received: ${String(flags.port)}`);
   }
+  await requireFreePort(flags.host, flags.port);
   const env = { ...process.env, AELAB_DB: ctx.db, NEXT_TELEMETRY_DISABLED: "1" };
   if (flags.rebuild || !existsSync(join(appDir, ".next", "BUILD_ID"))) {
     ctx.err("Building the dashboard (first time only, about a minute)…");

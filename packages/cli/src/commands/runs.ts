@@ -45,7 +45,7 @@ export async function runsCommand(flags: RunsFlags, ctx: CliContext): Promise<nu
           r.hiddenSize ?? "–",
           r.status,
           r.backend ?? "–",
-          fmt(r.summary.val_mse?.min),
+          fmt(r.summary.best_val_mse?.latest ?? r.summary.val_mse?.min),
           fmt(r.summary.pca_val_mse?.latest),
           r.startedAt.toISOString().replace("T", " ").slice(0, 19),
         ]),

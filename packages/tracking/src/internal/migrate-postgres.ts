@@ -22,6 +22,7 @@ import {
   type AppliedMigrationRow,
   type MigrationReport,
 } from "./migration-plan.ts";
+import { causeText } from "./cause-text.ts";
 
 const PRISMA_ADVISORY_LOCK = 72707369;
 
@@ -82,7 +83,7 @@ async function connect(target: PostgresTarget): Promise<pg.Client> {
     await client.end().catch(() => undefined);
     throw new AelabError(
       ErrorCode.Tracking,
-      `Expected to connect to the PostgreSQL tracking database. Received: url=${redactUrl(target.connectionString)}`,
+      `Expected to connect to the PostgreSQL tracking database (${causeText(cause)}). Received: url=${redactUrl(target.connectionString)}`,
       { cause },
     );
   }

@@ -20,6 +20,7 @@ import {
   type AppliedMigrationRow,
   type MigrationReport,
 } from "./migration-plan.ts";
+import { causeText } from "./cause-text.ts";
 
 /** How long a connection waits for another writer before failing with SQLITE_BUSY. */
 export const SQLITE_BUSY_TIMEOUT_MS = 15_000;
@@ -96,7 +97,7 @@ export function migrateSqliteFile(
   } catch (cause) {
     throw new AelabError(
       ErrorCode.Tracking,
-      `Expected to open the SQLite tracking database. Received: path=${JSON.stringify(path)}`,
+      `Expected to open the SQLite tracking database (${causeText(cause)}). Received: path=${JSON.stringify(path)}`,
       {
         cause,
       },

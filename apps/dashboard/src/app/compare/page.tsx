@@ -13,7 +13,8 @@ import { getApi } from "~/trpc/server";
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Compare" };
 
-const METRIC = "val_mse";
+/** The validation MSE of each run's saved weights (its best epoch by validation loss). */
+const METRIC = "best_val_mse";
 const PCA_METRIC = "pca_val_mse";
 
 export default async function ComparePage({ searchParams }: { searchParams: Promise<SearchParams> }) {

@@ -99,6 +99,9 @@ describe("runs router", () => {
     const badStatus = await trpcError(caller.runs.list({ status: ["exploded" as "failed"] }));
     expect((badStatus.cause as ZodError).issues[0].path).toEqual(["status", 0]);
     expect((await trpcError(caller.runs.get({ id: "" }))).code).toBe("BAD_REQUEST");
+    const extra = await trpcError(caller.runs.get({ id: "x", idd: "y" } as { id: string }));
+    expect(extra.code).toBe("BAD_REQUEST");
+    expect((extra.cause as ZodError).issues[0]).toMatchObject({ code: "unrecognized_keys", keys: ["idd"] });
   });
 
   it("returns the filter facets in scope", async () => {

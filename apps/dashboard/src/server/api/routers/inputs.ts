@@ -8,7 +8,7 @@ const name = z.string().trim().min(1).max(200);
 const metricKey = z.string().regex(/^[\w.\-/]{1,100}$/, "metric keys are letters, digits, _ . - /");
 
 /** Optional experiment / sweep scope, shared by list, facets and compare. */
-export const scopeInput = z.object({
+export const scopeInput = z.strictObject({
   experimentName: name.optional(),
   sweepId: z.string().trim().min(1).max(100).optional(),
 });
@@ -26,13 +26,13 @@ export const listRunsInput = scopeInput.extend({
   orderBy: runOrderBy.default("startedAt"),
   direction: z.enum(["asc", "desc"]).default("desc"),
   limit: z.number().int().min(1).max(500).default(25),
-  offset: z.number().int().min(0).default(0),
+  offset: z.number().int().min(0).max(1_000_000_000).default(0),
 });
 export type ListRunsInput = z.input<typeof listRunsInput>;
 
-export const runIdInput = z.object({ id: z.string().trim().min(1).max(100) });
+export const runIdInput = z.strictObject({ id: z.string().trim().min(1).max(100) });
 
-export const metricHistoryInput = z.object({
+export const metricHistoryInput = z.strictObject({
   runId: z.string().trim().min(1).max(100),
   keys: z.array(metricKey).min(1).max(50).optional(),
 });

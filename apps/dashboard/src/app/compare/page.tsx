@@ -16,6 +16,8 @@ export const metadata: Metadata = { title: "Compare" };
 /** The validation MSE of each run's saved weights (its best epoch by validation loss). */
 const METRIC = "best_val_mse";
 const PCA_METRIC = "pca_val_mse";
+/** How the metric is named on the page: "best val_mse" reads right for the best epoch's value. */
+const LABEL = "val_mse";
 
 export default async function ComparePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
@@ -31,7 +33,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
 
   return (
     <>
-      <h1>Compare: best {METRIC} by hidden size</h1>
+      <h1>Compare: best {LABEL} by hidden size</h1>
       <form className="filters" method="get" action="/compare" data-testid="compare-filters">
         <fieldset>
           <legend>Experiment</legend>
@@ -71,13 +73,13 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
         </p>
       ) : (
         <div className="compare-layout">
-          <CompareChart series={series} metric={METRIC} />
+          <CompareChart series={series} metric={LABEL} />
           <ComparePivotTable series={series} />
         </div>
       )}
 
       <h2>Runs compared</h2>
-      <CompareRunsTable rows={rows} metric={METRIC} />
+      <CompareRunsTable rows={rows} metric={LABEL} />
     </>
   );
 }

@@ -4,6 +4,7 @@
  */
 import { RUN_STATUSES, type ExperimentRecord } from "@aelab/tracking";
 import Link from "next/link";
+import { ExperimentSelect } from "~/components/experiment-select";
 import { runsHref, type RunsUrlState } from "~/lib/runs-url";
 
 export interface RunsFiltersProps {
@@ -16,17 +17,7 @@ export interface RunsFiltersProps {
 export function RunsFilters({ state, experiments, architectures, hiddenSizes }: RunsFiltersProps) {
   return (
     <form className="filters" method="get" action="/" data-testid="runs-filters">
-      <fieldset>
-        <legend>Experiment</legend>
-        <select name="experiment" defaultValue={state.experiment ?? ""} aria-label="Experiment">
-          <option value="">All experiments</option>
-          {experiments.map((experiment) => (
-            <option key={experiment.id} value={experiment.name}>
-              {experiment.name}
-            </option>
-          ))}
-        </select>
-      </fieldset>
+      <ExperimentSelect experiments={experiments} value={state.experiment} />
       <fieldset>
         <legend>Status</legend>
         {RUN_STATUSES.map((status) => (

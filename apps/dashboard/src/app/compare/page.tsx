@@ -5,6 +5,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CompareChart } from "~/components/compare-chart";
+import { ExperimentSelect } from "~/components/experiment-select";
 import { ComparePivotTable, CompareRunsTable } from "~/components/compare-tables";
 import { buildCompareSeries } from "~/lib/compare-series";
 import { firstValue, type SearchParams } from "~/lib/search-params";
@@ -35,17 +36,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
     <>
       <h1>Compare: best {LABEL} by hidden size</h1>
       <form className="filters" method="get" action="/compare" data-testid="compare-filters">
-        <fieldset>
-          <legend>Experiment</legend>
-          <select name="experiment" defaultValue={experimentName ?? ""} aria-label="Experiment">
-            <option value="">All experiments</option>
-            {experiments.map((experiment) => (
-              <option key={experiment.id} value={experiment.name}>
-                {experiment.name}
-              </option>
-            ))}
-          </select>
-        </fieldset>
+        <ExperimentSelect experiments={experiments} value={experimentName} />
         <fieldset>
           <legend>Sweep</legend>
           <select name="sweep" defaultValue={sweepId ?? ""} aria-label="Sweep">

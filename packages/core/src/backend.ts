@@ -30,11 +30,22 @@ export interface ModelOptions {
   weights: NeutralWeights;
 }
 
-/** Inference handler: encode, decode, reconstruct. */
+/** Which per-sample reconstruction error `score` returns; defaults to the spec's loss. */
+export type ScoreMetric = "mse" | "bce";
+
+/**
+ * Inference handler: encode, decode, reconstruct, score. A VAE's `encode`
+ * returns the code's mean; inference never samples.
+ */
 export interface ModelHandler {
   encode(x: Float32Tensor): Promise<Float32Tensor>;
   decode(code: Float32Tensor): Promise<Float32Tensor>;
   reconstruct(x: Float32Tensor): Promise<Float32Tensor>;
+  /**
+   * Per-sample reconstruction error (mean over features; BCE with clipped
+   * probabilities), the anomaly score: one value per row of `x`.
+   */
+  score(x: Float32Tensor, metric?: ScoreMetric): Promise<Float32Array>;
   dispose(): Promise<void>;
 }
 
@@ -43,7 +54,7 @@ export interface TrainerOptions {
   /** Initial weights (see `initializeWeights`). */
   weights: NeutralWeights;
   optimizer: OptimizerConfig;
-  /** Seeds training-time randomness (noise). */
+  /** Seeds training-time randomness (noise, dropout masks, the VAE's ε) through `drawTrainingRandomness`. */
   seed: number;
 }
 
@@ -56,6 +67,8 @@ export interface EvaluationSums {
   mse: number;
   /** Sum over samples of per-sample mean binary cross-entropy (clipped). */
   bce: number;
+  /** VAE only: sum over samples of the KL divergence of the code's posterior from N(0, I), in nats. */
+  kl?: number;
 }
 
 /** Training handler: one optimisation step at a time; the loop lives in `@aelab/training`. */

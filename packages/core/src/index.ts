@@ -9,6 +9,7 @@ export {
   activationSchema,
   autoencoderSpecSchema,
   layerSchema,
+  inputScalingSchema,
   optimizerSchema,
   trainingConfigSchema,
 } from "./spec.ts";
@@ -19,6 +20,8 @@ export type {
   Conv2dLayer,
   Conv2dTransposeLayer,
   DenseLayer,
+  DropoutLayer,
+  InputScaling,
   LayerSpec,
   LayerType,
   MaxPool2dLayer,
@@ -42,6 +45,7 @@ export type {
   EvaluationSums,
   ModelHandler,
   ModelOptions,
+  ScoreMetric,
   SupportReport,
   TrainerHandler,
   TrainerOptions,
@@ -51,3 +55,7 @@ export type { ResolveOptions } from "./backend-registry.ts";
 export { BCE_EPSILON, mean, meanImageBaseline, perSampleBce, perSampleMse } from "./metrics.ts";
 export { PRESET_NAMES, isPresetName, presetSpec, specWarnings } from "./presets.ts";
 export type { PresetName, PresetOptions } from "./presets.ts";
+export { corruptInput, drawTrainingRandomness } from "./training-randomness.ts";
+export type { TrainingDraws } from "./training-randomness.ts";
+export { generate, interpolateCodes, priorCodes } from "./generate.ts";
+export type { GenerateOptions } from "./generate.ts";

@@ -7,7 +7,7 @@ import { inferShapes } from "./shapes.ts";
 import { autoencoderSpecSchema, type AutoencoderSpec, type AutoencoderSpecInput, type LayerSpec } from "./spec.ts";
 import { shapeSize } from "./tensor.ts";
 
-export const PRESET_NAMES = ["dense", "deep-dense", "conv", "seed-conv"] as const;
+export const PRESET_NAMES = ["dense", "deep-dense", "conv", "seed-conv", "denoising", "sparse", "vae"] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 export interface PresetOptions {
@@ -28,6 +28,16 @@ function requireImage(preset: string, shape: number[], divisor: number): [number
   return [shape[0], shape[1], shape[2]];
 }
 
+/** What a preset adds besides its layers: noise, sparsity, the VAE's KL term, its default loss. */
+const PRESET_EXTRAS: Partial<Record<PresetName, Partial<AutoencoderSpecInput>>> = {
+  // The Keras tutorial's corruption: N(0, 0.5²) added, then clipped back to the pixel range.
+  denoising: { noise: { type: "gaussian", stddev: 0.5, clip: [0, 1] } },
+  // Keras's sparse example: an L1 activity penalty of 1e-4 on a relu code.
+  sparse: { regularization: { l1: 0, l2: 0, activityL1: 1e-4 } },
+  vae: { variational: { beta: 1 }, loss: "bce" },
+  "seed-conv": { loss: "bce" },
+};
+
 function layersFor(preset: PresetName, shape: number[], hidden: number): { encoder: LayerSpec[]; decoder: LayerSpec[] } {
   const d = shapeSize(shape);
   const unflatten: LayerSpec[] = shape.length > 1 ? [{ type: "reshape", targetShape: shape }] : [];
@@ -38,6 +48,17 @@ function layersFor(preset: PresetName, shape: number[], hidden: number): { encod
         encoder: [...flatten, { type: "dense", units: hidden, activation: "linear" }],
         decoder: [{ type: "dense", units: d, activation: "sigmoid" }, ...unflatten],
       };
+    case "sparse":
+      return {
+        encoder: [...flatten, { type: "dense", units: hidden, activation: "relu" }],
+        decoder: [{ type: "dense", units: d, activation: "sigmoid" }, ...unflatten],
+      };
+    case "vae":
+      return {
+        encoder: [...flatten, { type: "dense", units: 256, activation: "relu" }, { type: "dense", units: hidden, activation: "linear" }],
+        decoder: [{ type: "dense", units: 256, activation: "relu" }, { type: "dense", units: d, activation: "sigmoid" }, ...unflatten],
+      };
+    case "denoising":
     case "deep-dense":
       return {
         encoder: [...flatten, { type: "dense", units: 256, activation: "relu" }, { type: "dense", units: 128, activation: "relu" }, { type: "dense", units: hidden, activation: "linear" }],
@@ -104,7 +125,8 @@ export function presetSpec(preset: string, options: PresetOptions): AutoencoderS
     architecture: preset,
     input: { shape: options.inputShape, scaling: "unit" },
     ...layersFor(preset, options.inputShape, options.hiddenSize),
-    loss: options.loss ?? (preset === "seed-conv" ? "bce" : "mse"),
+    ...PRESET_EXTRAS[preset],
+    loss: options.loss ?? PRESET_EXTRAS[preset]?.loss ?? "mse",
   };
   const spec = autoencoderSpecSchema.parse(input);
   inferShapes(spec);
@@ -115,8 +137,8 @@ export function presetSpec(preset: string, options: PresetOptions): AutoencoderS
 export function specWarnings(spec: AutoencoderSpec): string[] {
   const { codeSize } = inferShapes(spec);
   const inputSize = shapeSize(spec.input.shape);
-  const regularised = spec.noise !== undefined || spec.regularization.activityL1 > 0;
+  const regularised = spec.noise !== undefined || spec.regularization.activityL1 > 0 || spec.variational !== undefined;
   return codeSize >= inputSize && !regularised
-    ? [`The code (${codeSize} values) is not smaller than the input (${inputSize}) and the spec has no noise or sparsity penalty, so the model can learn the identity.`]
+    ? [`The code (${codeSize} values) is not smaller than the input (${inputSize}) and the spec has no noise, sparsity penalty or KL term, so the model can learn the identity.`]
     : [];
 }

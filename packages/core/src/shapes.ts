@@ -34,6 +34,8 @@ export interface ShapeReport {
   outputShape: number[];
   layers: LayerInfo[];
   parameterCount: number;
+  /** For a VAE, the id of the encoder layer whose twin head gives the code's log-variance. */
+  variationalLayer?: string;
 }
 
 export function asPair(v: number | readonly [number, number]): [number, number] {
@@ -114,6 +116,8 @@ function layerOutput(id: string, layer: LayerSpec, input: number[]): { out: numb
     }
     case "flatten":
       return { out: [shapeSize(input)], params: [] };
+    case "dropout":
+      return { out: [...input], params: [] };
     case "reshape": {
       const target = [...layer.targetShape];
       if (shapeSize(target) !== shapeSize(input)) {
@@ -148,6 +152,7 @@ export function inferShapes(spec: AutoencoderSpec): ShapeReport {
   };
   walk("encoder", spec.encoder);
   const codeShape = shape;
+  const variationalLayer = spec.variational ? addLogVarHead(spec, layers) : undefined;
   walk("decoder", spec.decoder);
   if (!same(shape, spec.input.shape)) {
     const decoderLayers = layers.filter((l) => l.part === "decoder");
@@ -163,7 +168,49 @@ export function inferShapes(spec: AutoencoderSpec): ShapeReport {
     );
   }
   const parameterCount = layers.reduce((n, l) => n + l.params.reduce((m, p) => m + shapeSize(p.shape), 0), 0);
-  return { inputShape: [...spec.input.shape], codeShape, codeSize: shapeSize(codeShape), outputShape: shape, layers, parameterCount };
+  checkScaling(spec);
+  return { inputShape: [...spec.input.shape], codeShape, codeSize: shapeSize(codeShape), outputShape: shape, layers, parameterCount, variationalLayer };
+}
+
+/**
+ * A VAE's encoder ends in a linear dense layer (the mean head); its twin
+ * log-variance head has the same shape and is initialised the same way.
+ */
+function addLogVarHead(spec: AutoencoderSpec, layers: LayerInfo[]): string {
+  const encoder = layers.filter((l) => l.part === "encoder");
+  const last = encoder[encoder.length - 1];
+  if (last.layer.type !== "dense" || last.layer.activation !== "linear") {
+    const what = last.layer.type === "dense" ? `dense with activation "${last.layer.activation}"` : last.layer.type;
+    throw new AelabError(
+      ErrorCode.InvalidSpec,
+      `A variational autoencoder's encoder must end in a dense layer with activation "linear"; it becomes the mean and log-variance heads of the code. Received: ${last.id} is ${what}`,
+      { details: { layer: last.id } },
+    );
+  }
+  last.params = [
+    ...last.params,
+    ...last.params.map((p) => ({ ...p, name: p.name.replace(/\.(kernel|bias)$/, ".logvar.$1") })),
+  ];
+  return last.id;
+}
+
+/** Standardisation statistics must fit the channels, and BCE needs targets in [0, 1]. */
+function checkScaling(spec: AutoencoderSpec): void {
+  const scaling = spec.input.scaling;
+  if (typeof scaling === "string") return;
+  const channels = spec.input.shape[spec.input.shape.length - 1];
+  for (const key of ["mean", "std"] as const) {
+    const n = scaling[key].length;
+    if (n !== 1 && n !== channels) {
+      throw new AelabError(ErrorCode.InvalidSpec, `input.scaling.${key} needs 1 value or one per channel (${channels}). Received: ${n} values`);
+    }
+  }
+  if (spec.loss === "bce") {
+    throw new AelabError(
+      ErrorCode.InvalidSpec,
+      `Binary cross-entropy needs targets in [0, 1], which standardised inputs are not; use loss "mse" with standardize scaling, or scaling "unit". Received: loss "bce" with scaling "standardize"`,
+    );
+  }
 }
 
 /**

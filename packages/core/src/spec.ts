@@ -49,6 +49,15 @@ export const reshapeLayerSchema = z.strictObject({
   type: z.literal("reshape"),
   targetShape: z.array(positiveInt).min(1).max(3),
 });
+/**
+ * Inverted dropout (Keras `Dropout`): in training each value is zeroed with
+ * probability `rate` and the rest are scaled by 1/(1 − rate); at inference it
+ * is the identity.
+ */
+export const dropoutLayerSchema = z.strictObject({
+  type: z.literal("dropout"),
+  rate: z.number().gt(0).lt(1),
+});
 
 export const layerSchema = z.discriminatedUnion("type", [
   denseLayerSchema,
@@ -58,6 +67,7 @@ export const layerSchema = z.discriminatedUnion("type", [
   upSampling2dLayerSchema,
   flattenLayerSchema,
   reshapeLayerSchema,
+  dropoutLayerSchema,
 ]);
 export type LayerSpec = z.infer<typeof layerSchema>;
 export type LayerType = LayerSpec["type"];
@@ -67,8 +77,26 @@ export type Conv2dTransposeLayer = z.infer<typeof conv2dTransposeLayerSchema>;
 export type MaxPool2dLayer = z.infer<typeof maxPool2dLayerSchema>;
 export type UpSampling2dLayer = z.infer<typeof upSampling2dLayerSchema>;
 export type ReshapeLayer = z.infer<typeof reshapeLayerSchema>;
+export type DropoutLayer = z.infer<typeof dropoutLayerSchema>;
 
-export const inputScalingSchema = z.enum(["unit", "none"]);
+/**
+ * How the values a user holds (a data file's numbers, a request body) become
+ * the model's input; recorded in the spec so that export and serving apply the
+ * same step:
+ * - `unit`: integer pixels in [0, 255] are divided by 255; values already in [0, 1] pass;
+ * - `none`: values pass unchanged;
+ * - `standardize`: `(x − mean[c]) / std[c]` per channel `c` (one entry, or one
+ *   per channel of the last axis), with statistics taken from the training split.
+ */
+export const inputScalingSchema = z.union([
+  z.enum(["unit", "none"]),
+  z.strictObject({
+    type: z.literal("standardize"),
+    mean: z.array(z.number().finite()).min(1),
+    std: z.array(z.number().finite().positive()).min(1),
+  }),
+]);
+export type InputScaling = z.infer<typeof inputScalingSchema>;
 
 export const autoencoderSpecSchema = z.strictObject({
   /** Format version of this document. */
@@ -94,13 +122,30 @@ export const autoencoderSpecSchema = z.strictObject({
       activityL1: z.number().nonnegative().default(0),
     })
     .default({ l1: 0, l2: 0, activityL1: 0 }),
-  /** Input corruption applied in training only (denoising autoencoder). */
+  /**
+   * Input corruption applied in training only (denoising autoencoder); the
+   * target stays the clean input. Gaussian noise may be clipped to a range
+   * (the Keras tutorial clips noisy digits to [0, 1]).
+   */
   noise: z
     .discriminatedUnion("type", [
-      z.strictObject({ type: z.literal("gaussian"), stddev: z.number().positive() }),
+      z.strictObject({
+        type: z.literal("gaussian"),
+        stddev: z.number().positive(),
+        clip: z.tuple([z.number(), z.number()]).optional(),
+      }),
       z.strictObject({ type: z.literal("masking"), rate: z.number().gt(0).lt(1) }),
     ])
     .optional(),
+  /**
+   * Variational autoencoder. The encoder's last layer must be a linear dense
+   * layer: it becomes two heads, the mean and the log-variance of the code
+   * (parameters `<id>.kernel`/`<id>.bias` and `<id>.logvar.kernel`/`<id>.logvar.bias`).
+   * Training samples the code by reparameterisation; `encode` returns the mean.
+   * The per-sample loss is reconstruction + β·KL / D (D = input features), i.e.
+   * the negative ELBO per input value, on the same scale as other models' losses.
+   */
+  variational: z.strictObject({ beta: z.number().nonnegative().default(1) }).optional(),
 });
 export type AutoencoderSpec = z.infer<typeof autoencoderSpecSchema>;
 export type AutoencoderSpecInput = z.input<typeof autoencoderSpecSchema>;
@@ -130,8 +175,23 @@ export const trainingConfigSchema = z.strictObject({
   seed: z.number().int().nonnegative().default(42),
   /** Backend name or "auto" (fastest available that can train this model). */
   backend: z.string().min(1).default("auto"),
+  /** Stop when validation loss has not improved by `minDelta` for `patience` epochs (Keras `EarlyStopping`). */
   earlyStopping: z
     .strictObject({ patience: positiveInt, minDelta: z.number().nonnegative().default(0) })
+    .optional(),
+  /**
+   * Multiply the learning rate by `factor` when validation loss has not improved
+   * by `minDelta` for `patience` epochs, then wait `cooldown` epochs (Keras
+   * `ReduceLROnPlateau`, same defaults).
+   */
+  reduceLrOnPlateau: z
+    .strictObject({
+      factor: z.number().gt(0).lt(1).default(0.1),
+      patience: positiveInt.default(10),
+      minDelta: z.number().nonnegative().default(1e-4),
+      cooldown: z.number().int().nonnegative().default(0),
+      minLearningRate: z.number().nonnegative().default(0),
+    })
     .optional(),
 });
 export type TrainingConfig = z.infer<typeof trainingConfigSchema>;

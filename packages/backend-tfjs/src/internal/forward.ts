@@ -54,7 +54,17 @@ export function activate(x: tf.Tensor, activation: Activation): tf.Tensor {
   }
 }
 
-function applyLayer(x: tf.Tensor, info: LayerInfo, param: ParamSource, options: ForwardOptions, inputNeedsGrad: boolean): tf.Tensor {
+/**
+ * Training-time inputs of the forward pass, drawn by core's
+ * `drawTrainingRandomness` so they are the same on every backend. Without a
+ * context the pass is the inference pass: dropout is the identity.
+ */
+export interface TrainingContext {
+  /** Per dropout layer id, the multiplier for its input (0, or 1/(1 − rate)), shaped like that input. */
+  dropout?: ReadonlyMap<string, tf.Tensor>;
+}
+
+function applyLayer(x: tf.Tensor, info: LayerInfo, param: ParamSource, options: ForwardOptions, inputNeedsGrad: boolean, context?: TrainingContext): tf.Tensor {
   const { layer, id } = info;
   const batch = x.shape[0];
   switch (layer.type) {
@@ -90,6 +100,10 @@ function applyLayer(x: tf.Tensor, info: LayerInfo, param: ParamSource, options: 
     case "flatten":
     case "reshape":
       return tf.reshape(x, [batch, ...info.outputShape]);
+    case "dropout": {
+      const mask = context?.dropout?.get(id);
+      return mask ? tf.mul(x, mask) : x;
+    }
     default: {
       const unknown: never = layer;
       throw new AelabError(ErrorCode.InvalidSpec, `Unknown layer type. Received: ${JSON.stringify(unknown)}`);
@@ -113,25 +127,42 @@ function upSampleNearest(x: tf.Tensor4D, [fh, fw]: [number, number]): tf.Tensor4
   return op(x) as tf.Tensor4D;
 }
 
+/** The code's distribution: for a VAE the mean and log-variance heads; otherwise the code itself as `mean`. */
+export interface CodeDistribution {
+  mean: tf.Tensor;
+  logVar?: tf.Tensor;
+}
+
 /** The encoder and decoder as functions of a batch tensor. Call inside `tf.tidy`. */
 export interface ForwardPass {
-  encode(x: tf.Tensor): tf.Tensor;
-  decode(code: tf.Tensor): tf.Tensor;
+  /** The code (a VAE's mean: inference never samples). */
+  encode(x: tf.Tensor, context?: TrainingContext): tf.Tensor;
+  encodeDistribution(x: tf.Tensor, context?: TrainingContext): CodeDistribution;
+  decode(code: tf.Tensor, context?: TrainingContext): tf.Tensor;
   layers: LayerInfo[];
 }
 
 export function buildForward(spec: AutoencoderSpec, param: ParamSource, options: ForwardOptions = {}): ForwardPass {
-  const layers = inferShapes(spec).layers;
+  const { layers, variationalLayer } = inferShapes(spec);
+  // A VAE's log-variance head is its last encoder layer again, over the `<id>.logvar.*` parameters.
+  const logVarParam: ParamSource = (name) => param(name.replace(/\.(kernel|bias)$/, ".logvar.$1"));
   // The encoder's input is data; the decoder's (in training) is the code, which depends on parameters.
-  const run = (part: "encoder" | "decoder") => (x: tf.Tensor) => {
+  const run = (part: "encoder" | "decoder", x: tf.Tensor, context: TrainingContext | undefined, withLogVar = false): CodeDistribution => {
     let y = x;
+    let logVar: tf.Tensor | undefined;
     let needsGrad = part === "decoder";
     for (const info of layers) {
       if (info.part !== part) continue;
-      y = applyLayer(y, info, param, options, needsGrad);
+      if (withLogVar && info.id === variationalLayer) logVar = applyLayer(y, info, logVarParam, options, needsGrad, context);
+      y = applyLayer(y, info, param, options, needsGrad, context);
       needsGrad ||= info.params.length > 0;
     }
-    return y;
+    return { mean: y, logVar };
   };
-  return { encode: run("encoder"), decode: run("decoder"), layers };
+  return {
+    encode: (x, context) => run("encoder", x, context).mean,
+    encodeDistribution: (x, context) => run("encoder", x, context, true),
+    decode: (code, context) => run("decoder", code, context).mean,
+    layers,
+  };
 }

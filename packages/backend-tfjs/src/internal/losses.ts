@@ -45,3 +45,30 @@ export function weightPenalty(spec: AutoencoderSpec, kernels: tf.Tensor[]): tf.S
   }
   return tf.addN(terms);
 }
+
+/**
+ * Per-sample KL divergence of N(mean, exp(logVar)) from N(0, I), in nats:
+ * −½ Σ (1 + logVar − mean² − exp(logVar)).
+ */
+export function perSampleKl(mean: tf.Tensor, logVar: tf.Tensor): tf.Tensor1D {
+  const terms = tf.sub(tf.add(1, flat(logVar)), tf.add(tf.square(flat(mean)), tf.exp(flat(logVar))));
+  return tf.mul(tf.sum(terms, 1), -0.5) as tf.Tensor1D;
+}
+
+/**
+ * The per-sample training loss without weight penalties: reconstruction, plus
+ * the activity penalty, plus β·KL/D for a VAE (D = features per sample, so the
+ * VAE's loss is its negative ELBO per input value). Also returns the KL.
+ */
+export function perSampleObjective(
+  spec: AutoencoderSpec,
+  parts: { target: tf.Tensor; output: tf.Tensor; code: tf.Tensor; logVar?: tf.Tensor },
+): { loss: tf.Tensor1D; kl?: tf.Tensor1D } {
+  let loss = perSampleReconstruction(spec, parts.target, parts.output);
+  const activity = perSampleActivity(spec, parts.code);
+  if (activity) loss = tf.add(loss, activity);
+  if (!spec.variational || !parts.logVar) return { loss };
+  const kl = perSampleKl(parts.code, parts.logVar);
+  const features = parts.target.size / parts.target.shape[0];
+  return { loss: tf.add(loss, tf.mul(kl, spec.variational.beta / features)), kl };
+}

@@ -9,8 +9,10 @@ import {
   type Float32Tensor,
   type ModelHandler,
   type NeutralWeights,
+  type ScoreMetric,
 } from "@aelab/core";
 import { buildForward, type ForwardPass } from "./forward.ts";
+import { perSampleBce, perSampleMse } from "./losses.ts";
 import type { TfjsRuntime } from "./runtime.ts";
 import { checkBatch, readFloat32, toTf } from "./tensors.ts";
 
@@ -19,6 +21,7 @@ export class TfjsModelHandler implements ModelHandler {
   private readonly forward: ForwardPass;
   private readonly inputShape: number[];
   private readonly codeShape: number[];
+  private readonly loss: ScoreMetric;
   private disposed = false;
 
   constructor(
@@ -30,6 +33,7 @@ export class TfjsModelHandler implements ModelHandler {
     const shapes = inferShapes(spec);
     this.inputShape = shapes.inputShape;
     this.codeShape = shapes.codeShape;
+    this.loss = spec.loss;
     runtime.activate();
     // Copies: tfjs-cpu would otherwise alias the caller's arrays.
     this.params = new Map(weights.tensors.map((t) => [t.name, toTf(t.data.slice(), t.shape)]));
@@ -46,6 +50,17 @@ export class TfjsModelHandler implements ModelHandler {
 
   reconstruct(x: Float32Tensor): Promise<Float32Tensor> {
     return this.run(x, this.inputShape, "reconstruct input", (t) => this.forward.decode(this.forward.encode(t)));
+  }
+
+  async score(x: Float32Tensor, metric: ScoreMetric = this.loss): Promise<Float32Array> {
+    if (metric !== "mse" && metric !== "bce") {
+      throw new AelabError(ErrorCode.InvalidInput, `score metric must be "mse" or "bce". Received: ${JSON.stringify(metric)}`);
+    }
+    const errors = await this.run(x, this.inputShape, "score input", (t) => {
+      const out = this.forward.decode(this.forward.encode(t));
+      return metric === "bce" ? perSampleBce(t, out) : perSampleMse(t, out);
+    });
+    return errors.data;
   }
 
   async dispose(): Promise<void> {

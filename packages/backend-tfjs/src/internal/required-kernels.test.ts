@@ -24,6 +24,14 @@ const specs: Record<string, AutoencoderSpec> = {
     decoder: [{ type: "upSampling2d", size: 3 }, { type: "conv2dTranspose", filters: 1, kernelSize: 3, strides: 1, padding: "valid", activation: "linear" }],
   }),
   "bce with every penalty and gaussian noise": flatDense({ loss: "bce", regularization: { l1: 0.01, l2: 0.01, activityL1: 0.01 }, noise: { type: "gaussian", stddev: 0.1 } }, "gelu"),
+  "dropout and a VAE (β = 0.5) with masking noise": autoencoderSpecSchema.parse({
+    input: { shape },
+    encoder: [{ type: "flatten" }, { type: "dense", units: 6 }, { type: "dropout", rate: 0.3 }, { type: "dense", units: 2, activation: "linear" }],
+    decoder: [{ type: "dense", units: 6 }, { type: "dropout", rate: 0.5 }, { type: "dense", units: 64, activation: "sigmoid" }, { type: "reshape", targetShape: shape }],
+    loss: "bce",
+    variational: { beta: 0.5 },
+    noise: { type: "masking", rate: 0.2 },
+  }),
   ...Object.fromEntries(["relu", "leakyRelu", "elu", "gelu", "tanh", "sigmoid"].map((a) => [`${a} activation`, flatDense({}, a)])),
 };
 

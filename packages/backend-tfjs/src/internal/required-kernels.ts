@@ -24,6 +24,8 @@ const LAYERS: Record<LayerSpec["type"], Needs> = {
   upSampling2d: { infer: ["ResizeNearestNeighbor"], train: ["AvgPool", "Multiply"] },
   flatten: { infer: ["Reshape"], train: ["Reshape"] },
   reshape: { infer: ["Reshape"], train: ["Reshape"] },
+  // Inference: identity. Training: the input times its mask, whose gradient is the same product.
+  dropout: { infer: [], train: ["Multiply"] },
 };
 
 /** The XNNPACK-friendly layer ops of dense-matmul.ts and fast-conv.ts (wasm). */
@@ -88,6 +90,7 @@ export function requiredKernels(spec: AutoencoderSpec, purpose: "infer" | "train
   const { l1, l2, activityL1 } = spec.regularization;
   if (l1 > 0 || activityL1 > 0) add(L1_GRAD, "L1 penalty gradient");
   if (l1 > 0 || l2 > 0) add(["AddN", "Square", "Multiply"], "weight penalty");
+  if (spec.variational) add(["Exp", "Square", "Multiply", "Add", "Sub", "Sum"], "VAE reparameterisation and KL term");
   add(OPTIMIZERS, "optimizer update");
   return needed;
 }

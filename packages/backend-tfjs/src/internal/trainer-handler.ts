@@ -7,6 +7,7 @@ import {
   AelabError,
   ErrorCode,
   Random,
+  drawTrainingRandomness,
   inferShapes,
   parameterInfos,
   validateWeights,
@@ -15,11 +16,12 @@ import {
   type Float32Tensor,
   type NeutralWeights,
   type OptimizerConfig,
+  type ShapeReport,
   type TrainerHandler,
+  type TrainingDraws,
 } from "@aelab/core";
-import { buildForward, type ForwardPass } from "./forward.ts";
-import { perSampleActivity, perSampleBce, perSampleMse, perSampleReconstruction, weightPenalty } from "./losses.ts";
-import { applyNoise } from "./noise.ts";
+import { buildForward, type ForwardPass, type TrainingContext } from "./forward.ts";
+import { perSampleBce, perSampleMse, perSampleObjective, weightPenalty } from "./losses.ts";
 import { createOptimizer, type TfOptimizer } from "./optimizer.ts";
 import type { TfjsRuntime } from "./runtime.ts";
 import { checkBatch, toTf } from "./tensors.ts";
@@ -39,7 +41,7 @@ export class TfjsTrainerHandler implements TrainerHandler {
   private readonly forward: ForwardPass;
   private readonly optimizer: TfOptimizer;
   private readonly rng: Random;
-  private readonly inputShape: number[];
+  private readonly shapes: ShapeReport;
   private disposed = false;
 
   constructor(
@@ -49,7 +51,7 @@ export class TfjsTrainerHandler implements TrainerHandler {
     const { spec, weights } = setup;
     validateWeights(spec, weights);
     this.spec = spec;
-    this.inputShape = inferShapes(spec).inputShape;
+    this.shapes = inferShapes(spec);
     this.rng = new Random(setup.seed);
     runtime.activate();
     const byName = new Map(weights.tensors.map((t) => [t.name, t]));
@@ -66,12 +68,13 @@ export class TfjsTrainerHandler implements TrainerHandler {
 
   async trainBatch(batch: Float32Tensor): Promise<number> {
     this.check(batch, "trainBatch input");
-    const input = applyNoise(this.spec, batch.data, this.rng);
+    const n = batch.shape[0];
+    const draws = drawTrainingRandomness(this.spec, this.shapes, batch.data, n, this.rng);
     this.runtime.activate();
     const cost = tf.tidy(() => {
       const target = toTf(batch.data, batch.shape);
-      const x = input === batch.data ? target : toTf(input, batch.shape);
-      const loss = () => this.loss(x, target);
+      const x = draws.input ? toTf(draws.input, batch.shape) : target;
+      const loss = () => this.loss(x, target, draws);
       // A spec without parameters has nothing to update; minimize would throw.
       return this.varList.length > 0 ? (this.optimizer.optimizer.minimize(loss, true, this.varList) as tf.Scalar) : loss();
     });
@@ -86,22 +89,19 @@ export class TfjsTrainerHandler implements TrainerHandler {
   async evaluate(batch: Float32Tensor): Promise<EvaluationSums> {
     this.check(batch, "evaluate input");
     this.runtime.activate();
+    // Evaluation is deterministic: no noise, no dropout, and a VAE decodes its mean.
     const sums = tf.tidy(() => {
       const x = toTf(batch.data, batch.shape);
-      const code = this.forward.encode(x);
+      const { mean: code, logVar } = this.forward.encodeDistribution(x);
       const out = this.forward.decode(code);
-      const mse = perSampleMse(x, out);
-      const bce = perSampleBce(x, out);
-      const recon = this.spec.loss === "bce" ? bce : mse;
-      const activity = perSampleActivity(this.spec, code);
-      const perSample = activity ? tf.add(recon, activity) : recon;
+      const { loss, kl } = perSampleObjective(this.spec, { target: x, output: out, code, logVar });
       const penalty = weightPenalty(this.spec, this.kernels) ?? tf.scalar(0);
-      return tf.stack([tf.sum(perSample), tf.sum(mse), tf.sum(bce), penalty]);
+      return tf.stack([tf.sum(loss), tf.sum(perSampleMse(x, out)), tf.sum(perSampleBce(x, out)), penalty, kl ? tf.sum(kl) : tf.scalar(0)]);
     });
     try {
-      const [loss, mse, bce, penalty] = await sums.data();
+      const [loss, mse, bce, penalty, kl] = await sums.data();
       const count = batch.shape[0];
-      return { count, loss: loss + count * penalty, mse, bce };
+      return { count, loss: loss + count * penalty, mse, bce, ...(this.spec.variational ? { kl } : {}) };
     } finally {
       sums.dispose();
     }
@@ -132,15 +132,26 @@ export class TfjsTrainerHandler implements TrainerHandler {
     this.variables.clear();
   }
 
-  /** Mean per-sample loss plus penalties, as a function of the parameters. */
-  private loss(x: tf.Tensor, target: tf.Tensor): tf.Scalar {
-    const code = this.forward.encode(x);
-    const out = this.forward.decode(code);
-    const recon = perSampleReconstruction(this.spec, target, out);
-    const activity = perSampleActivity(this.spec, code);
-    const mean = tf.mean(activity ? tf.add(recon, activity) : recon) as tf.Scalar;
+  /**
+   * Mean per-sample loss plus penalties, as a function of the parameters. A
+   * VAE decodes z = mean + exp(½·logVar)·ε (reparameterisation), so gradients
+   * reach both heads.
+   */
+  private loss(x: tf.Tensor, target: tf.Tensor, draws: TrainingDraws): tf.Scalar {
+    const n = x.shape[0];
+    const context: TrainingContext = {
+      dropout: new Map([...draws.dropout].map(([id, mask]) => [id, toTf(mask, [n, ...this.layerInput(id)])])),
+    };
+    const { mean: code, logVar } = this.forward.encodeDistribution(x, context);
+    const z = logVar && draws.epsilon ? tf.add(code, tf.mul(tf.exp(tf.mul(logVar, 0.5)), toTf(draws.epsilon, code.shape))) : code;
+    const out = this.forward.decode(z, context);
+    const mean = tf.mean(perSampleObjective(this.spec, { target, output: out, code, logVar }).loss) as tf.Scalar;
     const penalty = weightPenalty(this.spec, this.kernels);
     return penalty ? tf.add(mean, penalty) : mean;
+  }
+
+  private layerInput(id: string): number[] {
+    return (this.shapes.layers.find((l) => l.id === id) as ShapeReport["layers"][number]).inputShape;
   }
 
   private checkLive(): void {
@@ -151,6 +162,6 @@ export class TfjsTrainerHandler implements TrainerHandler {
 
   private check(batch: Float32Tensor, what: string): void {
     this.checkLive();
-    checkBatch(batch, this.inputShape, what);
+    checkBatch(batch, this.shapes.inputShape, what);
   }
 }

@@ -30,7 +30,10 @@ export const ONNX_COMPATIBILITY = {
   dtypes: ["float32"],
   parts: ["encoder", "decoder", "full"],
   layouts: ["nhwc", "nchw"],
-  /** ONNX operators each layer type becomes (Transpose is added around NCHW-only ops as the layout needs). */
+  /**
+   * ONNX operators each layer type becomes (Transpose is added around NCHW-only ops as the layout needs).
+   * Dropout is the identity at inference and emits no node.
+   */
   layers: {
     dense: ["Gemm"],
     conv2d: ["Conv"],
@@ -39,6 +42,7 @@ export const ONNX_COMPATIBILITY = {
     upSampling2d: ["Resize"],
     flatten: ["Flatten"],
     reshape: ["Reshape"],
+    dropout: [],
   },
   activations: {
     relu: ["Relu"],
@@ -48,6 +52,17 @@ export const ONNX_COMPATIBILITY = {
     tanh: ["Tanh"],
     sigmoid: ["Sigmoid"],
     linear: [],
+  },
+  /**
+   * Graph outputs of a variational autoencoder (`spec.variational`). The encoder's last
+   * dense layer becomes two Gemm heads on the same input: its first output is the code's
+   * mean (named as for any encoder), its second the log-variance. The full model decodes
+   * the mean (nothing samples at inference); the decoder is unchanged.
+   */
+  variational: {
+    encoder: ["code", "code_logvar"],
+    decoder: ["reconstruction"],
+    full: ["reconstruction"],
   },
   /** Every operator an export can contain. */
   operators: ["Add", "Conv", "ConvTranspose", "Elu", "Erf", "Flatten", "Gemm", "Identity", "LeakyRelu", "MaxPool", "Mul", "Relu", "Reshape", "Resize", "Sigmoid", "Tanh", "Transpose"],
@@ -59,6 +74,7 @@ export const ONNX_COMPATIBILITY = {
   parts: readonly string[];
   layouts: readonly string[];
   layers: Record<LayerType, readonly string[]>;
+  variational: Record<"encoder" | "decoder" | "full", readonly string[]>;
   activations: Record<Activation, readonly string[]>;
   operators: readonly string[];
 };

@@ -19,7 +19,7 @@ import pkg from "../package.json" with { type: "json" };
 import { ONNX_COMPATIBILITY, type OnnxLayout, type OnnxPart } from "./compatibility.ts";
 import { buildGraph } from "./internal/build-graph.ts";
 import { encodeModel } from "./internal/proto.ts";
-import { AELAB_ONNX_FORMAT, EXPORTER_KEYS, METADATA_KEYS, encodeSelfTest, type OnnxSelfTest } from "./metadata.ts";
+import { AELAB_ONNX_FORMAT, EXPORTER_KEYS, METADATA_KEYS, encodeInputScaling, encodeSelfTest, type OnnxSelfTest } from "./metadata.ts";
 
 export interface ExportOnnxOptions {
   spec: AutoencoderSpec;
@@ -102,7 +102,10 @@ export function onnxSupport(spec: AutoencoderSpec): { ok: boolean; missing: stri
 
 /**
  * Exports the encoder, the decoder or the full autoencoder as ONNX bytes
- * (IR 8, opset 17, dynamic batch axis "batch", explicit pads).
+ * (IR 8, opset 17, dynamic batch axis "batch", explicit pads). Dropout is
+ * left out (it is the identity at inference). A variational autoencoder's
+ * encoder has two outputs, `code` (the mean) and `code_logvar`; its full model
+ * decodes the mean (see `ONNX_COMPATIBILITY.variational`).
  *
  * @example
  * const bytes = await exportOnnx({ spec, weights, part: "full" });
@@ -126,7 +129,7 @@ export async function exportOnnx(options: ExportOnnxOptions): Promise<Uint8Array
     [METADATA_KEYS.part]: part,
     [METADATA_KEYS.layout]: layout,
     [METADATA_KEYS.spec]: JSON.stringify(spec),
-    [METADATA_KEYS.inputScaling]: spec.input.scaling,
+    [METADATA_KEYS.inputScaling]: encodeInputScaling(spec.input.scaling),
     [METADATA_KEYS.weightsSha256]: await hashWeights(weights),
     [METADATA_KEYS.inputShape]: JSON.stringify(built.inputShape),
     [METADATA_KEYS.outputShape]: JSON.stringify(built.outputShape),

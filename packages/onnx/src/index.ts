@@ -7,7 +7,7 @@ export { ELU_ALPHA, LEAKY_RELU_ALPHA, ONNX_COMPATIBILITY } from "./compatibility
 export type { OnnxLayout, OnnxPart } from "./compatibility.ts";
 export { AELAB_ONNX_VERSION, exportOnnx, onnxSupport } from "./export-onnx.ts";
 export type { ExportOnnxOptions } from "./export-onnx.ts";
-export { AELAB_ONNX_FORMAT, METADATA_KEYS, ONNX_IO_NAMES, readOnnxMetadata } from "./metadata.ts";
+export { AELAB_ONNX_FORMAT, METADATA_KEYS, ONNX_IO_NAMES, ONNX_LOGVAR_OUTPUT, readOnnxMetadata } from "./metadata.ts";
 export type { AelabOnnxMetadata, OnnxModelInfo, OnnxSelfTest, OnnxValueInfo } from "./metadata.ts";
 export { convAxisPads, convTransposeAxisPads, onnxPads2d } from "./padding.ts";
 export type { AxisPads, TransposeAxisPads } from "./padding.ts";

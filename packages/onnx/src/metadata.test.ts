@@ -1,6 +1,8 @@
-import { AelabError, hashWeights, presetSpec, serializeWeights } from "@aelab/core";
+import { AelabError, hashWeights, presetSpec, serializeWeights, type AutoencoderSpec, type InputScaling } from "@aelab/core";
 import { describe, expect, it } from "vitest";
 import { exportOnnx } from "./export-onnx.ts";
+import { decodeModel, encodeModel } from "./internal/proto.ts";
+import type { ModelInit } from "./internal/onnx-types.ts";
 import { testWeights } from "./internal/ort-test-support.ts";
 import { AELAB_ONNX_FORMAT, METADATA_KEYS, readOnnxMetadata } from "./metadata.ts";
 import { randomTensor } from "./testing/index.ts";
@@ -92,5 +94,59 @@ describe("exportOnnx input checks", () => {
   it("refuses weights that do not fit the spec", async () => {
     const other = testWeights(presetSpec("dense", { inputShape: [28, 28, 1], hiddenSize: 16 }), 1);
     await expect(exportOnnx({ spec, weights: other, part: "full" })).rejects.toBeInstanceOf(AelabError);
+  });
+});
+
+/** The same model with one metadata_props value replaced, as another writer might have stored it. */
+function withProp(bytes: Uint8Array, key: string, value: string): Uint8Array {
+  const model = decodeModel(bytes);
+  const props = (model.metadata_props ?? []).map((p) => (p.key === key ? { key, value } : p));
+  return encodeModel({ ...model, metadata_props: props } as unknown as ModelInit);
+}
+
+describe("aelab.input_scaling", () => {
+  // Statistics that a decimal round trip at float32 precision would change.
+  const standardize: InputScaling = { type: "standardize", mean: [0.1307, 1 / 3, -2.5e-9], std: [0.3081, Math.PI / 7, 1e-300] };
+  const rgb: AutoencoderSpec = { ...presetSpec("conv", { inputShape: [8, 8, 3], hiddenSize: 4 }), input: { shape: [8, 8, 3], scaling: standardize } };
+
+  it("round-trips the standardize form exactly, as JSON, and types it", async () => {
+    const bytes = await exportOnnx({ spec: rgb, weights: testWeights(rgb, 2), part: "full" });
+    const info = readOnnxMetadata(bytes);
+    expect(JSON.parse(info.props[METADATA_KEYS.inputScaling])).toEqual(standardize);
+    const scaling = info.aelab?.inputScaling;
+    expect(scaling).toEqual(standardize);
+    if (typeof scaling !== "object") throw new Error("expected the standardize form");
+    expect(scaling.type).toBe("standardize");
+    expect(scaling.mean.every((v, i) => Object.is(v, standardize.mean[i]))).toBe(true);
+    expect(scaling.std.every((v, i) => Object.is(v, standardize.std[i]))).toBe(true);
+    expect(info.aelab?.spec.input.scaling).toEqual(standardize);
+  });
+
+  it("accepts one statistic for every channel", async () => {
+    const single: AutoencoderSpec = { ...rgb, input: { shape: [8, 8, 3], scaling: { type: "standardize", mean: [0.5], std: [0.25] } } };
+    const info = readOnnxMetadata(await exportOnnx({ spec: single, weights: testWeights(single, 2), part: "encoder" }));
+    expect(info.aelab?.inputScaling).toEqual({ type: "standardize", mean: [0.5], std: [0.25] });
+  });
+
+  it("still writes and reads unit and none as plain strings, and reads them JSON-quoted too", async () => {
+    const unit = await exportOnnx({ spec, weights, part: "full" });
+    expect(readOnnxMetadata(unit).props[METADATA_KEYS.inputScaling]).toBe("unit");
+    const none: AutoencoderSpec = { ...spec, input: { ...spec.input, scaling: "none" } };
+    const noneBytes = await exportOnnx({ spec: none, weights, part: "full" });
+    expect(readOnnxMetadata(noneBytes).props[METADATA_KEYS.inputScaling]).toBe("none");
+    expect(readOnnxMetadata(noneBytes).aelab?.inputScaling).toBe("none");
+    expect(readOnnxMetadata(withProp(unit, METADATA_KEYS.inputScaling, '"unit"')).aelab?.inputScaling).toBe("unit");
+  });
+
+  it("refuses a value that is no scaling, or that contradicts the spec, with INVALID_DATA", async () => {
+    const unit = await exportOnnx({ spec, weights, part: "full" });
+    expect(() => readOnnxMetadata(withProp(unit, METADATA_KEYS.inputScaling, "minmax"))).toThrow(/aelab\.input_scaling must be "unit", "none" or a JSON.*Received: "minmax"$/);
+    expect(() => readOnnxMetadata(withProp(unit, METADATA_KEYS.inputScaling, '{"type":"standardize","mean":[0],"std":[0]}'))).toThrow(/Received: "\{/);
+    expect(() => readOnnxMetadata(withProp(unit, METADATA_KEYS.inputScaling, "none"))).toThrow(/must agree with the spec's input\.scaling\. Received: "none" vs "unit"$/);
+    try {
+      readOnnxMetadata(withProp(unit, METADATA_KEYS.inputScaling, "minmax"));
+    } catch (error) {
+      expect((error as AelabError).code).toBe("INVALID_DATA");
+    }
   });
 });

@@ -2,8 +2,8 @@
  * The metadata_props an exported model carries, and `readOnnxMetadata` to read
  * them (and the model's I/O signature) back from the bytes.
  */
-import { AelabError, ErrorCode, parseSpec, type AutoencoderSpec, type Float32Tensor } from "@aelab/core";
-import type { OnnxLayout, OnnxPart } from "./compatibility.ts";
+import { AelabError, ErrorCode, inputScalingSchema, parseSpec, type AutoencoderSpec, type Float32Tensor, type InputScaling } from "@aelab/core";
+import { ONNX_COMPATIBILITY, type OnnxLayout, type OnnxPart } from "./compatibility.ts";
 import { base64ToFloat32, float32ToBase64 } from "./internal/base64.ts";
 import { decodeModel, type DecodedModel } from "./internal/proto.ts";
 
@@ -26,12 +26,47 @@ export const METADATA_KEYS = {
 /** The keys in `METADATA_KEYS`, as a set. */
 export const EXPORTER_KEYS: ReadonlySet<string> = new Set(Object.values(METADATA_KEYS));
 
-/** Graph input and output names per part. */
+/** Graph input and (first) output names per part. */
 export const ONNX_IO_NAMES: Record<OnnxPart, { input: string; output: string }> = {
   encoder: { input: "input", output: "code" },
   decoder: { input: "code", output: "reconstruction" },
   full: { input: "input", output: "reconstruction" },
 };
+
+/**
+ * The second output of a variational autoencoder's encoder: the code's
+ * log-variance, shaped like the code (`ONNX_IO_NAMES.encoder.output` is its mean).
+ */
+export const ONNX_LOGVAR_OUTPUT: string = ONNX_COMPATIBILITY.variational.encoder[1];
+
+/**
+ * `aelab.input_scaling`: "unit" and "none" are written as the plain strings
+ * (as before standardisation existed); the standardize form as its JSON, which
+ * round-trips every float64 statistic exactly.
+ */
+export function encodeInputScaling(scaling: InputScaling): string {
+  return typeof scaling === "string" ? scaling : JSON.stringify(scaling);
+}
+
+/** Reads `aelab.input_scaling` in either form: a plain string, or JSON (a string or the standardize object). */
+export function decodeInputScaling(text: string): InputScaling {
+  let value: unknown = text;
+  if (text !== "unit" && text !== "none") {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      value = text;
+    }
+  }
+  const parsed = inputScalingSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new AelabError(
+      ErrorCode.InvalidData,
+      `ONNX metadata ${METADATA_KEYS.inputScaling} must be "unit", "none" or a JSON {"type":"standardize","mean":[…],"std":[…]}. Received: ${JSON.stringify(text.slice(0, 200))}`,
+    );
+  }
+  return parsed.data;
+}
 
 /** A fixed input and the output the exporting backend computed for it, in the model's I/O layout. */
 export interface OnnxSelfTest {
@@ -46,10 +81,14 @@ export interface AelabOnnxMetadata {
   part: OnnxPart;
   layout: OnnxLayout;
   spec: AutoencoderSpec;
-  inputScaling: AutoencoderSpec["input"]["scaling"];
+  /** How raw values become the model's input (the spec's `input.scaling`, stored on its own for servers). */
+  inputScaling: InputScaling;
   weightsSha256: string;
   inputName: string;
+  /** The first output: the code (its mean, for a VAE) or the reconstruction. */
   outputName: string;
+  /** A VAE encoder's second output, the code's log-variance (`ONNX_LOGVAR_OUTPUT`); absent otherwise. */
+  logvarName?: string;
   /** One sample's input shape as the model takes it (channels first when layout is "nchw"). */
   inputShape: number[];
   outputShape: number[];
@@ -103,6 +142,12 @@ function valueInfos(list: NonNullable<DecodedModel["graph"]>["input"]): OnnxValu
   }));
 }
 
+function sameScaling(a: InputScaling, b: InputScaling): boolean {
+  if (typeof a === "string" || typeof b === "string") return a === b;
+  const same = (x: number[], y: number[]) => x.length === y.length && x.every((v, i) => v === y[i]);
+  return same(a.mean, b.mean) && same(a.std, b.std);
+}
+
 function aelabMetadata(props: Record<string, string>): AelabOnnxMetadata | undefined {
   if (props[METADATA_KEYS.format] === undefined) return undefined;
   const read = (key: string): string => {
@@ -120,16 +165,24 @@ function aelabMetadata(props: Record<string, string>): AelabOnnxMetadata | undef
     if (!names) throw new Error(`unknown part ${JSON.stringify(part)}`);
     const { spec } = parseSpec(JSON.parse(read(METADATA_KEYS.spec)), "ONNX metadata aelab.spec");
     const selfTest = props[METADATA_KEYS.selfTest];
+    const inputScaling = decodeInputScaling(read(METADATA_KEYS.inputScaling));
+    if (!sameScaling(inputScaling, spec.input.scaling)) {
+      throw new AelabError(
+        ErrorCode.InvalidData,
+        `ONNX metadata ${METADATA_KEYS.inputScaling} must agree with the spec's input.scaling. Received: ${JSON.stringify(inputScaling)} vs ${JSON.stringify(spec.input.scaling)}`,
+      );
+    }
     return {
       format,
       version: read(METADATA_KEYS.version),
       part,
       layout: read(METADATA_KEYS.layout) as OnnxLayout,
       spec,
-      inputScaling: read(METADATA_KEYS.inputScaling) as AutoencoderSpec["input"]["scaling"],
+      inputScaling,
       weightsSha256: read(METADATA_KEYS.weightsSha256),
       inputName: names.input,
       outputName: names.output,
+      ...(part === "encoder" && spec.variational ? { logvarName: ONNX_LOGVAR_OUTPUT } : {}),
       inputShape: JSON.parse(read(METADATA_KEYS.inputShape)) as number[],
       outputShape: JSON.parse(read(METADATA_KEYS.outputShape)) as number[],
       ...(selfTest === undefined ? {} : { selfTest: decodeSelfTest(selfTest) }),

@@ -42,6 +42,9 @@ it("onnx.checker.check_model(full_check=True) accepts every exported part, layou
   const dir = mkdtempSync(join(tmpdir(), "aelab-onnx-check-"));
   try {
     const specs = [...PRESET_NAMES.map((p) => presetSpec(p, { inputShape: [28, 28, 1], hiddenSize: 16 })), ...Object.values(EXTRA_SPECS)];
+    // Variational encoders (two outputs) and dropout (no node) are among them.
+    expect(specs.filter((s) => s.variational).map((s) => s.name)).toEqual(["vae-h16", "vae-conv-8x8x1"]);
+    expect(specs.filter((s) => [...s.encoder, ...s.decoder].some((l) => l.type === "dropout")).map((s) => s.name)).toEqual(["dropout-6x6x2", "vae-conv-8x8x1"]);
     const files: string[] = [];
     for (const spec of specs) {
       const weights = testWeights(spec, 3);

@@ -4,8 +4,8 @@
  */
 import { AelabError, ErrorCode, weightsMap, type NamedTensor, type NeutralWeights, type ShapeReport } from "@aelab/core";
 import type { OnnxLayout, OnnxPart } from "../compatibility.ts";
-import { ONNX_IO_NAMES } from "../metadata.ts";
-import { emitLayer } from "./emit-layers.ts";
+import { ONNX_IO_NAMES, ONNX_LOGVAR_OUTPUT } from "../metadata.ts";
+import { emitLayer, emitLogVarHead } from "./emit-layers.ts";
 import { GraphBuilder, type Value } from "./graph-builder.ts";
 import { DataType, type GraphInit, type ValueInfoInit } from "./onnx-types.ts";
 
@@ -48,13 +48,20 @@ export function buildGraph(options: BuildGraphOptions): BuiltGraph {
   const g = new GraphBuilder();
   g.reserve(names.input);
   g.reserve(names.output);
+  g.reserve(ONNX_LOGVAR_OUTPUT);
   const inShape = part === "decoder" ? shapes.codeShape : shapes.inputShape;
   let v: Value = { name: names.input, shape: inShape, physical: inShape.length === 3 ? layout : "flat" };
+  let logvar: Value | undefined;
   for (const info of shapes.layers) {
-    if (part === "full" || info.part === part) v = emitLayer(g, v, info, param);
+    if (part !== "full" && info.part !== part) continue;
+    const headInput = v;
+    v = emitLayer(g, v, info, param);
+    // Only the encoder exposes the log-variance; the full model decodes the mean and needs no second head.
+    if (part === "encoder" && info.id === shapes.variationalLayer) logvar = emitLogVarHead(g, headInput, info, param);
   }
   v = g.toLayout(v, layout, "output");
   g.bindOutput(v, names.output, [names.input]);
+  if (logvar) g.bindOutput(logvar, ONNX_LOGVAR_OUTPUT, [names.input]);
   const inputShape = exposedShape(inShape, layout);
   const outputShape = exposedShape(v.shape, layout);
   return {
@@ -63,7 +70,7 @@ export function buildGraph(options: BuildGraphOptions): BuiltGraph {
       node: g.nodes,
       initializer: g.initializers,
       input: [valueInfo(names.input, inputShape)],
-      output: [valueInfo(names.output, outputShape)],
+      output: [valueInfo(names.output, outputShape), ...(logvar ? [valueInfo(ONNX_LOGVAR_OUTPUT, exposedShape(logvar.shape, layout))] : [])],
     },
     inputShape,
     outputShape,

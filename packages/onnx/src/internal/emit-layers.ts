@@ -73,12 +73,28 @@ export function emitActivation(g: GraphBuilder, v: Value, activation: Activation
   }
 }
 
+/** One Gemm over the parameters `<prefix>.kernel` and `<prefix>.bias`. */
+function emitGemm(g: GraphBuilder, input: Value, prefix: string, units: number, param: ParamLookup): string {
+  const kernel = param(`${prefix}.kernel`);
+  const w = g.floatInitializer(`${prefix}.kernel`, kernel.shape, kernel.data);
+  const b = g.floatInitializer(`${prefix}.bias`, [units], param(`${prefix}.bias`).data);
+  return g.node("Gemm", [input.name, w, b], {}, `${prefix}.gemm`);
+}
+
 function emitDense(g: GraphBuilder, input: Value, info: LayerInfo, layer: DenseLayer, param: ParamLookup): Value {
-  const kernel = param(`${info.id}.kernel`);
-  const w = g.floatInitializer(`${info.id}.kernel`, kernel.shape, kernel.data);
-  const b = g.floatInitializer(`${info.id}.bias`, [layer.units], param(`${info.id}.bias`).data);
-  const y = g.node("Gemm", [input.name, w, b], {}, `${info.id}.gemm`);
+  const y = emitGemm(g, input, info.id, layer.units, param);
   return emitActivation(g, value(y, info.outputShape, "flat"), layer.activation, info.id);
+}
+
+/**
+ * A VAE's log-variance head: the twin of its last (linear) encoder dense layer,
+ * on the same input, with the `<id>.logvar.*` parameters.
+ */
+export function emitLogVarHead(g: GraphBuilder, input: Value, info: LayerInfo, param: ParamLookup): Value {
+  if (info.layer.type !== "dense") {
+    throw new AelabError(ErrorCode.Internal, `A VAE's log-variance head twins a dense layer. Received: ${info.id} is ${info.layer.type}`);
+  }
+  return value(emitGemm(g, input, `${info.id}.logvar`, info.layer.units, param), info.outputShape, "flat");
 }
 
 function emitConv(g: GraphBuilder, input: Value, info: LayerInfo, layer: Conv2dLayer | Conv2dTransposeLayer, param: ParamLookup): Value {
@@ -142,6 +158,9 @@ export function emitLayer(g: GraphBuilder, input: Value, info: LayerInfo, param:
       const x = g.toLayout(input, "nhwc", id);
       return value(g.node("Flatten", [x.name], { axis: attr.int(1) }, `${id}.flatten`), [shapeSize(input.shape)], "flat");
     }
+    case "dropout":
+      // Inverted dropout is the identity at inference.
+      return input;
     case "reshape": {
       const x = g.toLayout(input, "nhwc", id);
       // 0 copies the (dynamic) batch dimension.

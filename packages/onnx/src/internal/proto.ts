@@ -32,7 +32,7 @@ export interface DecodedModel {
   metadata_props?: { key?: string; value?: string }[];
   graph?: {
     name?: string;
-    node?: { op_type?: string; attribute?: { name?: string; ints?: number[] }[] }[];
+    node?: { op_type?: string; input?: string[]; output?: string[]; attribute?: { name?: string; ints?: number[] }[] }[];
     input?: { name?: string; type?: { tensor_type?: { shape?: { dim?: { dim_value?: number; dim_param?: string }[] } } } }[];
     output?: { name?: string; type?: { tensor_type?: { shape?: { dim?: { dim_value?: number; dim_param?: string }[] } } } }[];
     initializer?: { name?: string }[];

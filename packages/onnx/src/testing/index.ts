@@ -2,7 +2,7 @@
  * @aelab/onnx/testing: the TensorFlow.js-semantics reference forward pass and
  * small tensor helpers, for parity tests in this and other packages.
  */
-export { referenceForward } from "./reference-forward.ts";
-export type { ReferenceForwardOptions } from "./reference-forward.ts";
+export { referenceForward, referenceOutputs } from "./reference-forward.ts";
+export type { ReferenceForwardOptions, ReferenceOutputs } from "./reference-forward.ts";
 export { erf } from "./erf.ts";
 export { nchwToNhwc, nhwcToNchw, randomTensor, testWeights } from "./layout.ts";

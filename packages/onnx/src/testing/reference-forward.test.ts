@@ -1,7 +1,7 @@
 import { autoencoderSpecSchema, tensor, type NeutralWeights } from "@aelab/core";
 import { describe, expect, it } from "vitest";
 import { erf } from "./erf.ts";
-import { referenceForward } from "./reference-forward.ts";
+import { referenceForward, referenceOutputs } from "./reference-forward.ts";
 
 // Hand-computed cases that pin TF.js semantics; tfjs-core 4.22 (cpu) agreed on 358 layer configurations when this was written.
 describe("referenceForward", () => {
@@ -53,6 +53,55 @@ describe("referenceForward", () => {
     const x = tensor(Float32Array.from([1, 2, 3, 4]), [1, 1, 2, 2]);
     expect([...referenceForward({ spec, weights, part: "encoder", input: x }).data]).toEqual([1, 2, 3, 4]);
     expect([...referenceForward({ spec, weights, part: "full", input: x }).data]).toEqual([1, 2, 3, 4]);
+  });
+
+  it("passes values through dropout unchanged (inference), wherever it sits", () => {
+    const spec = autoencoderSpecSchema.parse({
+      input: { shape: [2] },
+      encoder: [{ type: "dropout", rate: 0.9 }, { type: "dense", units: 1, activation: "linear" }, { type: "dropout", rate: 0.5 }],
+      decoder: [{ type: "dense", units: 2, activation: "linear" }, { type: "dropout", rate: 0.5 }],
+    });
+    const weights: NeutralWeights = {
+      format: "aelab-weights/1",
+      tensors: [
+        { name: "encoder.1.kernel", shape: [2, 1], data: Float32Array.from([1, 2]) },
+        { name: "encoder.1.bias", shape: [1], data: Float32Array.from([0.5]) },
+        { name: "decoder.0.kernel", shape: [1, 2], data: Float32Array.from([1, -1]) },
+        { name: "decoder.0.bias", shape: [2], data: Float32Array.from([0, 1]) },
+      ],
+    };
+    const x = tensor(Float32Array.from([1, 2, -1, 0]), [2, 2]);
+    expect([...referenceForward({ spec, weights, part: "encoder", input: x }).data]).toEqual([5.5, -0.5]);
+    expect([...referenceForward({ spec, weights, part: "full", input: x }).data]).toEqual([5.5, -4.5, -0.5, 1.5]);
+  });
+
+  it("gives a VAE encoder's mean and log-variance from the twin heads, and decodes the mean", () => {
+    const spec = autoencoderSpecSchema.parse({
+      input: { shape: [2] },
+      encoder: [{ type: "dense", units: 1, activation: "linear" }],
+      decoder: [{ type: "dense", units: 2, activation: "linear" }],
+      variational: { beta: 1 },
+    });
+    const weights: NeutralWeights = {
+      format: "aelab-weights/1",
+      tensors: [
+        { name: "encoder.0.kernel", shape: [2, 1], data: Float32Array.from([1, 1]) },
+        { name: "encoder.0.bias", shape: [1], data: Float32Array.from([0]) },
+        { name: "encoder.0.logvar.kernel", shape: [2, 1], data: Float32Array.from([2, -1]) },
+        { name: "encoder.0.logvar.bias", shape: [1], data: Float32Array.from([0.25]) },
+        { name: "decoder.0.kernel", shape: [1, 2], data: Float32Array.from([1, 2]) },
+        { name: "decoder.0.bias", shape: [2], data: Float32Array.from([0, 0]) },
+      ],
+    };
+    const x = tensor(Float32Array.from([3, 1]), [1, 2]);
+    const encoder = referenceOutputs({ spec, weights, part: "encoder", input: x });
+    expect([...encoder.output.data]).toEqual([4]);
+    expect(encoder.logvar?.shape).toEqual([1, 1]);
+    expect([...(encoder.logvar?.data ?? [])]).toEqual([5.25]);
+    const full = referenceOutputs({ spec, weights, part: "full", input: x });
+    expect([...full.output.data]).toEqual([4, 8]);
+    expect(full.logvar).toBeUndefined();
+    expect(referenceOutputs({ spec, weights, part: "decoder", input: encoder.output }).logvar).toBeUndefined();
   });
 
   it("refuses a batch of the wrong shape", () => {

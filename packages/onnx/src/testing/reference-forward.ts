@@ -2,6 +2,8 @@
  * A pure-TypeScript forward pass with TensorFlow.js semantics for every layer
  * type, used as the ground truth that exported ONNX models (and any backend)
  * are compared against. Float64 inside, float32 out. Slow but obvious.
+ * Inference semantics: dropout is the identity, and a VAE's code is its mean
+ * (the log-variance head is computed for the encoder only).
  */
 import {
   AelabError,
@@ -27,6 +29,14 @@ export interface ReferenceForwardOptions {
   input: Float32Tensor;
 }
 
+/** Every output of one part, as the exported ONNX graph has them. */
+export interface ReferenceOutputs {
+  /** The encoder's code (a VAE's mean), the decoder's or full model's reconstruction. */
+  output: Float32Tensor;
+  /** A VAE encoder's second output, the code's log-variance; absent for other parts and models. */
+  logvar?: Float32Tensor;
+}
+
 interface Value {
   data: Float64Array;
   /** Shape of one sample, channels last. */
@@ -34,12 +44,23 @@ interface Value {
 }
 
 /**
- * Runs `part` of the autoencoder on `input` with TensorFlow.js semantics.
+ * Runs `part` of the autoencoder on `input` with TensorFlow.js semantics and
+ * returns its main output (for a VAE encoder, the code's mean).
  *
  * @example
  * const code = referenceForward({ spec, weights, part: "encoder", input: tensor(x, [7, 28, 28, 1]) });
  */
 export function referenceForward(options: ReferenceForwardOptions): Float32Tensor {
+  return referenceOutputs(options).output;
+}
+
+/**
+ * Like `referenceForward`, with the VAE encoder's log-variance as well.
+ *
+ * @example
+ * const { output: mean, logvar } = referenceOutputs({ spec: vae, weights, part: "encoder", input: x });
+ */
+export function referenceOutputs(options: ReferenceForwardOptions): ReferenceOutputs {
   const { spec, weights, part, input } = options;
   const shapes = inferShapes(spec);
   validateWeights(spec, weights);
@@ -59,14 +80,20 @@ export function referenceForward(options: ReferenceForwardOptions): Float32Tenso
     return t.data;
   };
   let value: Value = { data: Float64Array.from(input.data), shape: sample };
+  let logvar: Value | undefined;
   for (const info of shapes.layers) {
     if (part !== "full" && info.part !== part) continue;
+    if (part === "encoder" && info.id === shapes.variationalLayer) {
+      // The twin head: same input and layer, the `<id>.logvar.*` parameters.
+      logvar = applyLayer(value, batch, info.layer, (role) => param(`${info.id}.logvar`, role));
+    }
     value = applyLayer(value, batch, info.layer, (role) => param(info.id, role));
     if (value.shape.some((d, i) => d !== info.outputShape[i])) {
       throw new AelabError(ErrorCode.Internal, `Reference forward of ${info.id} gave ${formatShape(value.shape)}. Received: expected ${formatShape(info.outputShape)}`);
     }
   }
-  return { data: Float32Array.from(value.data), shape: [batch, ...value.shape] };
+  const out = (v: Value): Float32Tensor => ({ data: Float32Array.from(v.data), shape: [batch, ...v.shape] });
+  return { output: out(value), ...(logvar ? { logvar: out(logvar) } : {}) };
 }
 
 function images(v: Value, batch: number): Images {
@@ -112,6 +139,9 @@ function applyLayer(v: Value, batch: number, layer: LayerSpec, param: (role: "ke
       return { data: v.data, shape: [shapeSize(v.shape)] };
     case "reshape":
       return { data: v.data, shape: [...layer.targetShape] };
+    case "dropout":
+      // Inverted dropout is the identity at inference.
+      return v;
     default: {
       const unknown: never = layer;
       throw new AelabError(ErrorCode.InvalidSpec, `Unknown layer type. Received: ${JSON.stringify(unknown)}`);

@@ -8,6 +8,8 @@ export interface Dataset {
   images: Float32Tensor;
   /** Integer class labels, when the source has them. */
   labels?: Int32Array;
+  /** Class names by label, when the labels come from named classes (PNG class folders). */
+  classNames?: string[];
   /** Scaling applied to raw values; recorded in the model so serving applies the same step. */
   scaling: "unit" | "none";
 }
@@ -20,5 +22,9 @@ export interface Split {
   /** Row indices into the source dataset: stored on the run, so the split is made once. */
   trainIndices: Uint32Array;
   validationIndices: Uint32Array;
+  /** A test set carved from the same source (`testFraction` > 0); absent otherwise. */
+  test?: Float32Tensor;
+  testLabels?: Int32Array;
+  testIndices?: Uint32Array;
   seed: number;
 }

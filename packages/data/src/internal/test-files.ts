@@ -1,7 +1,7 @@
-/** Test helpers: a temp dir per test file, and writers for small IDX / NPY files. */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+/** Test helpers: a temp dir per test file (nested names create folders), and writers for small IDX / NPY files. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { expect } from "vitest";
 import { isAelabError } from "@aelab/core";
@@ -12,6 +12,7 @@ export function tempDir(): { path: (name: string) => string; write: (name: strin
     path: (name) => join(dir, name),
     write: (name, bytes) => {
       const p = join(dir, name);
+      mkdirSync(dirname(p), { recursive: true });
       writeFileSync(p, bytes);
       return p;
     },

@@ -53,6 +53,16 @@ describe("loadCsv errors", () => {
     expectDataError(() => loadCsv(p), p, /line 3: expected 3 columns, as on line 1/, /2 columns/);
   });
 
+  it("rejects rows holding more cells than the header names", () => {
+    const p = tmp.write("header-count.csv", "label,x\n1,0.5,0.25\n");
+    expectDataError(() => loadCsv(p, { labelColumn: "label" }), p, /line 2: expected 2 columns, as on line 1/, /3 columns/);
+  });
+
+  it("rejects a CSV gzipped twice", () => {
+    const p = tmp.write("twice.csv.gz", gzip(gzip(new TextEncoder().encode("1,2\n"))));
+    expectDataError(() => loadCsv(p), p, /expected one layer of gzip compression/, /compressed twice/);
+  });
+
   it("rejects a shape that does not match the column count, and an unknown label column", () => {
     const p = tmp.write("shape.csv", "1,2,3\n");
     expectDataError(() => loadCsv(p, { shape: [2, 2] }), p, /line 1: expected 4 feature columns/, /3 feature columns/);

@@ -91,6 +91,11 @@ describe("loadIdx errors", () => {
     expectDataError(() => loadIdx({ images: g }), g, /gzip stream/);
   });
 
+  it("rejects a gzip file read as raw: compressed twice, the inner gzip is not parsed as an IDX header", () => {
+    const p = tmp.write("twice.idx.gz", gzip(gzip(idxBytes(0x08, [1, 1], [0]))));
+    expectDataError(() => loadIdx({ images: p }), p, /gzip stream \(uncompressed offset 0\)/, /compressed twice/);
+  });
+
   it("rejects a gzip file whose body is corrupted", () => {
     const real = readFileSync(`${FASHION}/t10k-labels-idx1-ubyte.gz`);
     const corrupt = new Uint8Array(real);

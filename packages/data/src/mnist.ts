@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { AelabError, ErrorCode } from "@aelab/core";
 import type { Dataset } from "./dataset.ts";
+import { takeEvenly } from "./take-evenly.ts";
 
 const PIXELS = 784;
 let cached: Dataset | undefined;
@@ -30,18 +31,7 @@ function digitsDir(): string {
  */
 export function loadMnist(options: { limit?: number } = {}): Dataset {
   cached ??= readDigits();
-  if (options.limit === undefined || options.limit >= cached.images.shape[0]) return cached;
-  // A stratified prefix would bias by digit order; take every k-th sample instead.
-  const n = cached.images.shape[0];
-  const limit = Math.max(1, Math.floor(options.limit));
-  const images = new Float32Array(limit * PIXELS);
-  const labels = new Int32Array(limit);
-  for (let i = 0; i < limit; i++) {
-    const src = Math.floor((i * n) / limit);
-    images.set(cached.images.data.subarray(src * PIXELS, (src + 1) * PIXELS), i * PIXELS);
-    labels[i] = cached.labels![src];
-  }
-  return { name: `mnist[${limit}]`, images: { data: images, shape: [limit, 28, 28, 1] }, labels, scaling: "unit" };
+  return options.limit === undefined ? cached : takeEvenly(cached, options.limit);
 }
 
 function readDigits(): Dataset {

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { loadNpy } from "./index.ts";
+import { loadNpy, loadNpyLabels } from "./index.ts";
 import { expectDataError, floatBytes, gzip, npyBytes, tempDir } from "./internal/test-files.ts";
 
 const tmp = tempDir();
@@ -49,10 +49,59 @@ describe("loadNpy round trips", () => {
   });
 });
 
+describe("loadNpy integer dtypes and loadNpyLabels", () => {
+  const intBytes = (values: number[], size: 1 | 2 | 4 | 8, little: boolean) => {
+    const out = new Uint8Array(values.length * size);
+    const view = new DataView(out.buffer);
+    values.forEach((v, i) => {
+      if (size === 1) view.setInt8(i, v);
+      else if (size === 2) view.setInt16(2 * i, v, little);
+      else if (size === 4) view.setInt32(4 * i, v, little);
+      else view.setBigInt64(8 * i, BigInt(v), little);
+    });
+    return out;
+  };
+
+  it.each([
+    ["|i1", 1, true],
+    ["<i2", 2, true],
+    [">i2", 2, false],
+    ["<i4", 4, true],
+    [">i4", 4, false],
+    ["<i8", 8, true],
+    [">i8", 8, false],
+  ] as const)("reads %s labels exactly, shape (N,) or (N, 1)", (descr, size, little) => {
+    const values = [0, 9, 3, -1];
+    const p = tmp.write(`labels-${size}-${little}.npy`, npyBytes(`{'descr': '${descr}', 'fortran_order': False, 'shape': (4,), }`, intBytes(values, size, little)));
+    expect(Array.from(loadNpyLabels(p))).toEqual(values);
+    const q = tmp.write(`labels-col-${size}-${little}.npy`, npyBytes(`{'descr': '${descr}', 'fortran_order': False, 'shape': (4, 1), }`, intBytes(values, size, little)));
+    expect(Array.from(loadNpyLabels(q))).toEqual(values);
+  });
+
+  it("reads integer images, dividing [0, 255] integers by 255 under 'unit'", () => {
+    const p = tmp.write("img-i8.npy", npyBytes("{'descr': '<i8', 'fortran_order': False, 'shape': (1, 2), }", intBytes([0, 255], 8, true)));
+    expect(Array.from(loadNpy(p).images.data)).toEqual([0, 1]);
+  });
+
+  it("refuses labels of the wrong shape or with fractions, naming the file", () => {
+    const wide = tmp.write("labels-wide.npy", npyBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2), }", floatBytes([1, 2], 4, true)));
+    expectDataError(() => loadNpyLabels(wide), wide, /header field 'shape': expected labels of shape \(N,\) or \(N, 1\)/, /\(1, 2\)/);
+    const frac = tmp.write("labels-frac.npy", npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", floatBytes([1, 2.5], 8, true)));
+    expectDataError(() => loadNpyLabels(frac), frac, /value 1: expected an integer label/, /2.5/);
+  });
+});
+
 describe("loadNpy errors", () => {
   it("rejects an unsupported dtype, naming the descr field", () => {
-    const p = tmp.write("i8.npy", npyBytes("{'descr': '<i8', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(8)));
-    expectDataError(() => loadNpy(p), p, /header field 'descr'/, /"<i8"/);
+    const p = tmp.write("c8.npy", npyBytes("{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(8)));
+    expectDataError(() => loadNpy(p), p, /header field 'descr': expected one of \|u1, .*<i8.*>f8/, /"<c8"/);
+    const o = tmp.write("object.npy", npyBytes("{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", new Uint8Array(8)));
+    expectDataError(() => loadNpyLabels(o), o, /header field 'descr'/, /"\|O"/);
+  });
+
+  it("rejects a file gzipped twice instead of parsing gzip bytes as a header", () => {
+    const p = tmp.write("twice.npy.gz", gzip(gzip(npyBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", floatBytes([0.5], 4, true)))));
+    expectDataError(() => loadNpy(p), p, /gzip stream \(uncompressed offset 0\): expected one layer of gzip compression/, /compressed twice/);
   });
 
   it("rejects a header without shape", () => {

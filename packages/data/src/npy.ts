@@ -14,6 +14,15 @@ interface NpyHeader {
 
 const DTYPES: Record<string, { size: number; read: (v: DataView, o: number) => number }> = {
   "|u1": { size: 1, read: (v, o) => v.getUint8(o) },
+  "|i1": { size: 1, read: (v, o) => v.getInt8(o) },
+  "<u2": { size: 2, read: (v, o) => v.getUint16(o, true) },
+  ">u2": { size: 2, read: (v, o) => v.getUint16(o, false) },
+  "<i2": { size: 2, read: (v, o) => v.getInt16(o, true) },
+  ">i2": { size: 2, read: (v, o) => v.getInt16(o, false) },
+  "<i4": { size: 4, read: (v, o) => v.getInt32(o, true) },
+  ">i4": { size: 4, read: (v, o) => v.getInt32(o, false) },
+  "<i8": { size: 8, read: (v, o) => Number(v.getBigInt64(o, true)) },
+  ">i8": { size: 8, read: (v, o) => Number(v.getBigInt64(o, false)) },
   "<f4": { size: 4, read: (v, o) => v.getFloat32(o, true) },
   ">f4": { size: 4, read: (v, o) => v.getFloat32(o, false) },
   "<f8": { size: 8, read: (v, o) => v.getFloat64(o, true) },
@@ -71,21 +80,14 @@ function fortranIndex(shape: number[], cIndex: number): number {
 }
 
 export interface LoadNpyOptions {
-  /** Default "unit": `|u1` divided by 255; float data must already be in [0, 1]. */
+  /** Default "unit": `|u1` divided by 255; other data must already be in [0, 1] or be integers in [0, 255]. */
   scaling?: Scaling;
   /** Dataset name; defaults to the path. */
   name?: string;
 }
 
-/**
- * Loads a `.npy` array of shape [N, ...sampleShape] as float32 (float64 is converted;
- * Fortran order is converted to C order). Supported dtypes: `|u1`, `<f4`, `>f4`, `<f8`, `>f8`.
- *
- * @example
- * const ds = loadNpy("x_train.npy", { scaling: "none" });
- */
-export function loadNpy(path: string, options: LoadNpyOptions = {}): Dataset {
-  const scaling = options.scaling ?? "unit";
+/** Reads any supported `.npy` into an array made by `make`, in C order. */
+function readNpy<T extends Float32Array | Float64Array>(path: string, make: (n: number) => T): { header: NpyHeader; values: T } {
   const bytes = readSource(path);
   const header = parseNpyHeader(bytes, path);
   const dtype = DTYPES[header.descr];
@@ -97,12 +99,46 @@ export function loadNpy(path: string, options: LoadNpyOptions = {}): Dataset {
     throw dataError(path, `offset ${Math.min(bytes.length, expectedEnd)}`, `expected ${count} values of ${header.descr} for shape (${header.shape.join(", ")}), i.e. ${expectedEnd} bytes`, `${bytes.length} bytes`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const data = new Float32Array(count);
+  const values = make(count);
   for (let i = 0; i < count; i++) {
     const src = header.fortranOrder ? fortranIndex(header.shape, i) : i;
-    data[i] = dtype.read(view, header.dataOffset + src * dtype.size);
+    values[i] = dtype.read(view, header.dataOffset + src * dtype.size);
   }
+  return { header, values };
+}
+
+/**
+ * Loads a `.npy` array of shape [N, ...sampleShape] as float32 (float64 and integer
+ * types are converted; Fortran order is converted to C order). Supported dtypes:
+ * `|u1`, `|i1`, `<u2`, `<i2`, `<i4`, `<i8`, `<f4`, `<f8` and their big-endian forms.
+ *
+ * @example
+ * const ds = loadNpy("x_train.npy", { scaling: "none" });
+ */
+export function loadNpy(path: string, options: LoadNpyOptions = {}): Dataset {
+  const scaling = options.scaling ?? "unit";
+  const { header, values: data } = readNpy(path, (n) => new Float32Array(n));
   applyScaling(data, scaling, path, header.descr === "|u1");
   const shape = header.shape.length === 1 ? [header.shape[0], 1] : header.shape;
   return { name: options.name ?? path, images: { data, shape }, scaling };
+}
+
+/**
+ * Loads integer class labels from a `.npy` of shape (N,) or (N, 1): an integer dtype,
+ * or floats that are all whole numbers (as `np.save` of a float label array writes).
+ *
+ * @example
+ * const labels = loadNpyLabels("y_train.npy"); // Int32Array
+ */
+export function loadNpyLabels(path: string): Int32Array {
+  const { header, values } = readNpy(path, (n) => new Float64Array(n));
+  const [n, ...rest] = header.shape;
+  if (rest.some((d) => d !== 1)) throw dataError(path, "header field 'shape'", "expected labels of shape (N,) or (N, 1)", `(${header.shape.join(", ")})`);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (!Number.isInteger(v) || Math.abs(v) > 2 ** 31 - 1) throw dataError(path, `value ${i}`, "expected an integer label", String(v));
+    labels[i] = v;
+  }
+  return labels;
 }

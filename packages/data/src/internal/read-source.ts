@@ -23,12 +23,17 @@ export function readSource(file: string): Uint8Array {
     throw dataError(file, "offset 0", "expected a readable file", (cause as NodeJS.ErrnoException).code ?? String(cause), cause);
   }
   if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
+    let out: Buffer;
     try {
-      const out = gunzipSync(raw);
-      return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+      out = gunzipSync(raw);
     } catch (cause) {
       throw dataError(file, "gzip stream (compressed offset 0)", "expected a valid gzip stream", (cause as Error).message, cause);
     }
+    // Without this, the inner stream's bytes would be parsed as the format's header.
+    if (out.length >= 2 && out[0] === 0x1f && out[1] === 0x8b) {
+      throw dataError(file, "gzip stream (uncompressed offset 0)", "expected one layer of gzip compression", "another gzip stream inside it (the file was compressed twice)");
+    }
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   }
   return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
 }

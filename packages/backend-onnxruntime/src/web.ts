@@ -43,7 +43,15 @@ export function registerOnnxruntimeWebBackend(registry: BackendRegistry, options
   return backend;
 }
 
-/** Loads one exported ONNX file from bytes under onnxruntime-web and reports its metadata. */
+/**
+ * Loads one exported ONNX file from bytes under onnxruntime-web and reports its
+ * metadata; the same handler as the Node entry's `loadOnnxModel` (`runAll()`
+ * gives a VAE encoder's mean and log-variance).
+ *
+ * @example
+ * const model = await loadOnnxModel(new Uint8Array(await (await fetch("/models/vae-encoder.onnx")).arrayBuffer()));
+ * const { code, code_logvar } = await model.runAll(batch);
+ */
 export async function loadOnnxModel(bytes: Uint8Array, options: OnnxruntimeWebOptions = {}): Promise<OnnxFileHandler> {
   const { wasmPaths, ...rest } = options;
   const config = sessionConfig(rest, ["wasm"]);

@@ -29,11 +29,10 @@ export function nodeRuntime(): OrtRuntime {
       return {
         inputNames: session.inputNames,
         outputNames: session.outputNames,
-        async run(input: string, output: string, x: Float32Tensor): Promise<Float32Tensor> {
-          const result = await session.run({ [input]: new o.Tensor("float32", x.data, [...x.shape]) }, [output]);
-          const y = result[output];
-          // Copy out of the runtime's buffer so callers own the data.
-          return { data: new Float32Array(y.data as Float32Array), shape: [...y.dims] };
+        async run(input: string, outputs: readonly string[], x: Float32Tensor): Promise<Record<string, Float32Tensor>> {
+          const result = await session.run({ [input]: new o.Tensor("float32", x.data, [...x.shape]) }, [...outputs]);
+          // Copy out of the runtime's buffers so callers own the data.
+          return Object.fromEntries(outputs.map((name) => [name, { data: new Float32Array(result[name].data as Float32Array), shape: [...result[name].dims] }]));
         },
         release: () => session.release(),
       };

@@ -1,7 +1,7 @@
 /**
  * The seam between the shared handler code and the two ONNX Runtime packages
  * (onnxruntime-node, onnxruntime-web): load the module lazily, make a session
- * from bytes, run one float32 input to one float32 output.
+ * from bytes, run one float32 input to the float32 outputs asked for.
  */
 import type { Float32Tensor } from "@aelab/core";
 
@@ -26,7 +26,8 @@ export interface SessionConfig {
 export interface RuntimeSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
-  run(input: string, output: string, x: Float32Tensor): Promise<Float32Tensor>;
+  /** Runs one input and returns the requested outputs by name, copied out of the runtime's buffers. */
+  run(input: string, outputs: readonly string[], x: Float32Tensor): Promise<Record<string, Float32Tensor>>;
   release(): Promise<void>;
 }
 

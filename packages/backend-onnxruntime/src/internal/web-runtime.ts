@@ -44,11 +44,15 @@ export function webRuntime(options: WebRuntimeOptions): OrtRuntime {
       return {
         inputNames: session.inputNames,
         outputNames: session.outputNames,
-        async run(input: string, output: string, x: Float32Tensor): Promise<Float32Tensor> {
+        async run(input: string, outputs: readonly string[], x: Float32Tensor): Promise<Record<string, Float32Tensor>> {
           const feeds = { [input]: new o.Tensor("float32", x.data, [...x.shape]) };
-          const y = (await session.run(feeds, [output]))[output];
-          const out = { data: new Float32Array(y.data as Float32Array), shape: [...y.dims] };
-          y.dispose();
+          const result = await session.run(feeds, [...outputs]);
+          const out: Record<string, Float32Tensor> = {};
+          for (const name of outputs) {
+            const y = result[name];
+            out[name] = { data: new Float32Array(y.data as Float32Array), shape: [...y.dims] };
+            y.dispose();
+          }
           return out;
         },
         release: () => session.release(),

@@ -2,6 +2,14 @@
  * Export is a parity gate: write the run's encoder / decoder / full model as
  * ONNX, run them under ONNX Runtime on real validation samples, compare with
  * the backend that trained the run, and record the figure on the run.
+ *
+ * Both sides are driven through the `ModelHandler` contract, which makes a
+ * variational autoencoder deterministic at inference: the encoder parity
+ * compares the ONNX encoder's mean output (`code`) with the training backend's
+ * `encode` (the mean), and the full parity compares the ONNX full model, which
+ * decodes the mean, with `reconstruct`. The encoder file's second output, the
+ * log-variance, has no counterpart on `ModelHandler`; the exporter's tests check
+ * it against the reference forward pass.
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -118,6 +126,7 @@ export async function exportRun(options: ExportRunOptions): Promise<ExportRunRes
   return { runId, referenceBackend: reference.info().name, onnxBackend: onnx.info().name, samples: samples.shape[0], files };
 }
 
+/** Max |a − b| per part; `a` is the training backend, `b` the ONNX one. For a VAE every code is the mean. */
 async function measureParity(a: ModelHandler, b: ModelHandler, samples: Float32Tensor): Promise<Record<ExportPart, number>> {
   const result = { encoder: 0, decoder: 0, full: 0 };
   for (let start = 0; start < samples.shape[0]; start += 128) {

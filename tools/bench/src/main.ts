@@ -1,100 +1,110 @@
 /**
- * `npm run bench`: training and inference throughput of the presets on every
- * available backend, on real MNIST digits, printed as a Markdown table. Not a
- * test: timings on a shared 2-core machine are noisy; compare ratios from one run.
+ * `npm run bench`: training and inference throughput of aelab presets on every
+ * available backend and on PyTorch, in one run, on the same MNIST digits and
+ * protocol; printed as Markdown with ratios to PyTorch and the fraction of
+ * the machine's measured sgemm peak. Not a test: timings on a shared 2-core
+ * machine are noisy, so compare figures from the same run.
  *
- *   npm run bench -- [--presets dense,conv,seed-conv] [--backends tfjs-wasm,tfjs-cpu,onnxruntime] [--steps 20]
+ *   npm run bench -- [--presets dense,seed-conv] [--backends tfjs-wasm,tfjs-cpu,onnxruntime,pytorch] [--reps 5] [--json out.json]
  */
-import { parseArgs } from "node:util";
-import { BackendRegistry, initializeWeights, presetSpec, sliceBatch, type Backend, type Float32Tensor } from "@aelab/core";
+import { writeFileSync } from "node:fs";
+import { BackendRegistry, ErrorCode, isAelabError, presetSpec, type Backend } from "@aelab/core";
 import { registerOnnxruntimeBackend } from "@aelab/backend-onnxruntime";
 import { registerTfjsBackends } from "@aelab/backend-tfjs";
-import { loadMnist } from "@aelab/data";
+import { loadBenchData, writeDataFile, type BenchData } from "./bench-data.ts";
+import { QuietWaiter, sampleForeignLoad } from "./cpu-load.ts";
+import { flopsPerSample, type FlopCount } from "./flops.ts";
+import { machineFacts } from "./machine.ts";
+import { measureBackend, type PresetCase, type SystemResult } from "./measure-backend.ts";
+import { DEFAULT_TRAIN_STEPS, USAGE, parseBenchOptions, type BenchOptions } from "./options.ts";
+import { formatReport, type BenchReport } from "./report.ts";
+import { runTorchPeer, type PeerReport } from "./torch-peer.ts";
 
-const { values } = parseArgs({
-  options: {
-    presets: { type: "string", default: "dense,conv,seed-conv" },
-    backends: { type: "string", default: "tfjs-wasm,tfjs-cpu,onnxruntime" },
-    steps: { type: "string", default: "20" },
-  },
-});
-const presets = values.presets.split(",");
-const steps = Number(values.steps);
-const BATCH = 128;
+/** Threads for PyTorch, OpenBLAS and ONNX Runtime: the machine's two cores. */
+const THREADS = 2;
+const QUIET_BUDGET_SECONDS = 120;
+const PEAK = { n: 4096, reps: 5 };
 
-const registry = new BackendRegistry();
-registerTfjsBackends(registry);
-registerOnnxruntimeBackend(registry, { priority: 0 });
-const images = loadMnist().images;
-const batchAt = (i: number): Float32Tensor => {
-  const start = (i * BATCH) % (images.shape[0] - BATCH);
-  return sliceBatch(images, start, start + BATCH);
-};
+const started = performance.now();
+const progress = (message: string) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
 
-interface Row {
-  backend: string;
-  preset: string;
-  train: string;
-  encB1: string;
-  encB256: string;
-  fullB256: string;
+function presetCase(name: string, options: BenchOptions): PresetCase {
+  const defaults = DEFAULT_TRAIN_STEPS[name];
+  return {
+    name,
+    spec: presetSpec(name, { inputShape: [28, 28, 1], hiddenSize: 32 }),
+    trainSteps: options.trainSteps ?? defaults.steps,
+    cpuTrainSteps: options.cpuTrainSteps ?? defaults.cpuSteps,
+  };
 }
 
-async function timed(fn: () => Promise<unknown>, minSeconds: number): Promise<number> {
-  await fn();
-  let reps = 0;
-  const t0 = performance.now();
-  while ((performance.now() - t0) / 1000 < minSeconds) {
-    await fn();
-    reps++;
-  }
-  return reps / ((performance.now() - t0) / 1000);
-}
-
-async function measure(backend: Backend, preset: string): Promise<Row> {
-  const spec = presetSpec(preset, { inputShape: [28, 28, 1], hiddenSize: 32 });
-  let weights = initializeWeights(spec, 1);
-  let train = "inference only";
-  if (backend.createTrainer) {
-    const slow = backend.name === "tfjs-cpu" && preset !== "dense";
-    const n = slow ? Math.max(2, Math.floor(steps / 10)) : steps;
-    const trainer = await backend.createTrainer({
-      spec,
-      weights,
-      optimizer: { name: "adam", learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, momentum: 0 },
-      seed: 1,
-    });
-    await trainer.trainBatch(batchAt(0));
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) await trainer.trainBatch(batchAt(i + 1));
-    train = String(Math.round((n * BATCH) / ((performance.now() - t0) / 1000)));
-    weights = await trainer.getWeights();
-    await trainer.dispose();
-  }
-  const model = await backend.createModel({ spec, weights });
-  const one = sliceBatch(images, 0, 1);
-  const big = sliceBatch(images, 0, 256);
-  const encB1 = await timed(() => model.encode(one), 0.6);
-  const encB256 = 256 * (await timed(() => model.encode(big), 0.6));
-  const fullB256 = 256 * (await timed(() => model.reconstruct(big), 0.6));
-  await model.dispose();
-  return { backend: backend.info().detail, preset, train, encB1: Math.round(encB1).toString(), encB256: Math.round(encB256).toString(), fullB256: Math.round(fullB256).toString() };
-}
-
-const rows: Row[] = [];
-for (const name of values.backends.split(",")) {
-  let backend: Backend;
+async function runPeer(options: BenchOptions, presets: PresetCase[], data: BenchData, waiter: QuietWaiter): Promise<PeerReport> {
+  const withTorch = options.backends.includes("pytorch");
+  progress(withTorch ? `PyTorch peer and sgemm peak (${options.python})` : `sgemm peak only (${options.python})`);
+  const file = writeDataFile(data.images);
   try {
-    backend = await registry.resolve(name);
-  } catch (error) {
-    process.stderr.write(`skip ${name}: ${(error as Error).message}\n`);
-    continue;
-  }
-  for (const preset of presets) {
-    process.stderr.write(`measuring ${name} ${preset}…\n`);
-    rows.push(await measure(backend, preset));
+    return await runTorchPeer({ python: options.python, dataPath: file.path, presets: withTorch ? presets : [], reps: options.reps, waiter, peak: PEAK, threads: THREADS });
+  } finally {
+    file.remove();
   }
 }
-process.stdout.write(`\nTraining: batch ${BATCH}, Adam; inference: encoder at batch 1 and 256, full model at batch 256. samples/s.\n\n`);
-process.stdout.write("| backend | preset | train | encoder b1 | encoder b256 | full b256 |\n|---|---|---:|---:|---:|---:|\n");
-for (const r of rows) process.stdout.write(`| ${r.backend} | ${r.preset} | ${r.train} | ${r.encB1} | ${r.encB256} | ${r.fullB256} |\n`);
+
+async function runAelabBackends(options: BenchOptions, presets: PresetCase[], data: BenchData, waiter: QuietWaiter) {
+  const registry = new BackendRegistry();
+  registerTfjsBackends(registry);
+  registerOnnxruntimeBackend(registry, { threads: THREADS });
+  const results: SystemResult[] = [];
+  const skipped: BenchReport["skipped"] = [];
+  for (const name of options.backends.filter((b) => b !== "pytorch")) {
+    let backend: Backend;
+    try {
+      backend = await registry.resolve(name);
+    } catch (error) {
+      skipped.push({ system: name, reason: (error as Error).message });
+      progress(`skip ${name}: ${(error as Error).message}`);
+      continue;
+    }
+    for (const preset of presets) results.push(await measureBackend(backend, preset, { data, reps: options.reps, waiter, progress }));
+  }
+  return { results, skipped };
+}
+
+async function run(options: BenchOptions): Promise<void> {
+  const presets = options.presets.map((name) => presetCase(name, options));
+  progress("loading MNIST");
+  const data = loadBenchData();
+  const foreignLoadAtStart = await sampleForeignLoad(1);
+  const waiter = new QuietWaiter(options.quietWait, QUIET_BUDGET_SECONDS);
+  const peer = await runPeer(options, presets, data, waiter);
+  if (!peer.torch && options.backends.includes("pytorch")) progress(`PyTorch not measured: ${peer.torchError ?? "unknown reason"}`);
+  const aelab = await runAelabBackends(options, presets, data, waiter);
+  const order = (system: string) => (system === "pytorch" ? -1 : options.backends.indexOf(system));
+  const results = [...peer.results, ...aelab.results].sort((a, b) => options.presets.indexOf(a.preset) - options.presets.indexOf(b.preset) || order(a.system) - order(b.system));
+  const flops: Record<string, FlopCount> = Object.fromEntries(presets.map((p) => [p.name, flopsPerSample(p.spec)]));
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    command: ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" "),
+    machine: machineFacts(),
+    foreignLoadAtStart,
+    reps: options.reps,
+    flops,
+    peer,
+    results,
+    skipped: aelab.skipped,
+    seconds: (performance.now() - started) / 1000,
+  };
+  progress(`done; quiet waits took ${waiter.spentSeconds.toFixed(0)} s`);
+  process.stdout.write(`\n${formatReport(report)}`);
+  if (options.json) writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+let options: BenchOptions;
+try {
+  options = parseBenchOptions(process.argv.slice(2));
+} catch (error) {
+  if (!isAelabError(error, ErrorCode.InvalidConfig)) throw error;
+  process.stderr.write(`aelab-bench: ${error.message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (options.help) process.stdout.write(USAGE);
+else await run(options);

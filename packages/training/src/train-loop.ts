@@ -19,6 +19,10 @@ export interface EpochReport {
   valLoss: number;
   valMse: number;
   valBce: number;
+  /** VAE only: mean KL divergence of the code's posterior from the prior, in nats per sample. */
+  valKl?: number;
+  /** The learning rate this epoch trained with. */
+  learningRate: number;
   seconds: number;
   samplesPerSecond: number;
 }
@@ -50,18 +54,54 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-export async function evaluateSplit(trainer: TrainerHandler, data: Float32Tensor): Promise<{ loss: number; mse: number; bce: number }> {
+export async function evaluateSplit(trainer: TrainerHandler, data: Float32Tensor): Promise<{ loss: number; mse: number; bce: number; kl?: number }> {
   const n = data.shape[0];
   let loss = 0;
   let mse = 0;
   let bce = 0;
+  let kl: number | undefined;
   for (let start = 0; start < n; start += EVAL_BATCH) {
     const sums = await trainer.evaluate(sliceBatch(data, start, Math.min(n, start + EVAL_BATCH)));
     loss += sums.loss;
     mse += sums.mse;
     bce += sums.bce;
+    if (sums.kl !== undefined) kl = (kl ?? 0) + sums.kl;
   }
-  return { loss: loss / n, mse: mse / n, bce: bce / n };
+  return { loss: loss / n, mse: mse / n, bce: bce / n, ...(kl === undefined ? {} : { kl: kl / n }) };
+}
+
+/**
+ * Keras's ReduceLROnPlateau on validation loss: after `patience` epochs without
+ * an improvement of `minDelta`, multiply the rate by `factor` (not below
+ * `minLearningRate`), then wait `cooldown` epochs before counting again.
+ */
+class PlateauSchedule {
+  private best = Number.POSITIVE_INFINITY;
+  private wait = 0;
+  private cooldown = 0;
+
+  constructor(
+    private readonly config: NonNullable<TrainingConfig["reduceLrOnPlateau"]>,
+    public learningRate: number,
+  ) {}
+
+  /** Returns the new learning rate when it changes. */
+  update(valLoss: number): number | undefined {
+    if (this.cooldown > 0) {
+      this.cooldown--;
+      this.wait = 0;
+    }
+    if (valLoss < this.best - this.config.minDelta) {
+      this.best = valLoss;
+      this.wait = 0;
+      return undefined;
+    }
+    if (this.cooldown > 0 || ++this.wait < this.config.patience || this.learningRate <= this.config.minLearningRate) return undefined;
+    this.learningRate = Math.max(this.learningRate * this.config.factor, this.config.minLearningRate);
+    this.wait = 0;
+    this.cooldown = this.config.cooldown;
+    return this.learningRate;
+  }
 }
 
 export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopResult> {
@@ -77,6 +117,8 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopRes
   let step = 0;
   const patience = training.earlyStopping?.patience;
   const minDelta = training.earlyStopping?.minDelta ?? 0;
+  let learningRate = training.optimizer.learningRate;
+  const plateau = training.reduceLrOnPlateau ? new PlateauSchedule(training.reduceLrOnPlateau, learningRate) : undefined;
 
   for (let epoch = 1; epoch <= training.epochs; epoch++) {
     const started = performance.now();
@@ -115,6 +157,8 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopRes
       valLoss: val.loss,
       valMse: val.mse,
       valBce: val.bce,
+      ...(val.kl === undefined ? {} : { valKl: val.kl }),
+      learningRate,
       seconds: (performance.now() - started) / 1000,
       samplesPerSecond: seen / trainSeconds,
     };
@@ -130,6 +174,11 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopRes
       sinceBest++;
     }
     await options.onEpoch?.(report);
+    const reduced = plateau?.update(report.valLoss);
+    if (reduced !== undefined) {
+      learningRate = reduced;
+      trainer.setLearningRate(reduced);
+    }
     if (patience !== undefined && sinceBest >= patience) {
       return { status: "finished", history, best, weights: bestWeights!, stoppedEarly: true };
     }

@@ -25,7 +25,9 @@ class ScriptedTrainer implements TrainerHandler {
   setLearningRate(rate: number): void {
     this.rates.push(rate);
   }
-  async dispose(): Promise<void> {}
+  async dispose(): Promise<void> {
+    this.rates = [];
+  }
 }
 
 const data: Float32Tensor = { data: new Float32Array(8), shape: [8, 1] };

@@ -180,7 +180,7 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopRes
       trainer.setLearningRate(reduced);
     }
     if (patience !== undefined && sinceBest >= patience) {
-      return { status: "finished", history, best, weights: bestWeights!, stoppedEarly: true };
+      return { status: "finished", history, best, weights: bestWeights ?? (await trainer.getWeights()), stoppedEarly: true };
     }
   }
   return { status: "finished", history, best, weights: bestWeights ?? (await trainer.getWeights()), stoppedEarly: false };

@@ -91,7 +91,7 @@ function peakTable(report: BenchReport, peak: number): string {
 function peakLine(peer: PeerReport): string {
   const p = peer.peak;
   if (!p) return `Peak: not measured (${peer.peakError ?? "no Python peer"}); the fraction-of-peak table is left out.`;
-  const blas = peer.openblas?.core ? `, OpenBLAS ${peer.openblas.core} kernels, ${peer.openblas.threads ?? "?"} threads` : "";
+  const blas = peer.openblas?.core ? `; the system libblas.so.3 is OpenBLAS with ${peer.openblas.core} kernels, ${peer.openblas.threads ?? "?"} threads` : "";
   const values = p.reps.map((r) => r.gflops);
   const loads = p.reps.map((r) => r.foreignLoad ?? 0);
   const clean = loads.some((l) => l < CLEAN_LOAD) ? "" : " No rep was clean, so the peak is understated and the fractions below overstated.";

@@ -10,10 +10,14 @@
  * completes `setBackend` before its first await), so no other handler can switch
  * the engine between the switch and the ops. Handlers on different tfjs backends
  * may therefore interleave freely.
+ *
+ * tfjs-wasm's thread pool needs patches tfjs lacks under Node; they live in
+ * wasm-threads.ts and are applied only around the wasm backend's first init.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { AelabError, ErrorCode } from "@aelab/core";
 import { registerConv2dBackpropFilter } from "./conv2d-backprop-filter-wasm.ts";
+import { patchForThreadedInit, wasmThreadsFromEnvironment, wasmThreadsUnsupportedReason } from "./wasm-threads.ts";
 
 export type TfjsKind = "wasm" | "cpu" | "node";
 
@@ -72,14 +76,70 @@ async function initialise(tfName: string, label: string): Promise<void> {
   }
 }
 
-async function loadWasm(importer: ModuleImporter): Promise<TfjsRuntime> {
-  const wasm = (await importer("@tensorflow/tfjs-backend-wasm")) as { getThreadsCount?: () => number; version_wasm?: string };
+/** Options of the wasm kind; the defaults come from the environment (see wasm-threads.ts). */
+export interface WasmLoadOptions {
+  /** Thread count to ask for (1 = the single-threaded build); default `AELAB_WASM_THREADS` or min(2, cores). */
+  threads?: number;
+  /** Glue file the pthread workers load; only tests change it, to simulate a failure. */
+  gluePath?: string;
+}
+
+interface WasmModule {
+  getThreadsCount?: () => number;
+  setThreadsCount?: (threads: number) => void;
+}
+
+/** How long a threaded init may take before falling back (it normally takes well under a second). */
+const THREADED_INIT_TIMEOUT_MS = 30_000;
+
+// Not tf.getBackend(), which names a backend before its init settles, nor
+// tf.findBackend(), which starts an init itself.
+function wasmInitialised(): boolean {
+  return tf.engine().registry.wasm !== undefined;
+}
+
+/**
+ * Initialises tfjs-wasm's threaded build with the patches of wasm-threads.ts.
+ * Returns undefined on success, else why it failed (tfjs is left uninitialised).
+ */
+async function initialiseThreaded(wasm: WasmModule, threads: number, gluePath?: string): Promise<string | undefined> {
+  const patch = await patchForThreadedInit({ threads, gluePath });
+  tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", true);
+  wasm.setThreadsCount?.(threads);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from the pthread workers within ${THREADED_INIT_TIMEOUT_MS / 1000} s`)), THREADED_INIT_TIMEOUT_MS);
+  });
+  try {
+    const ok = await Promise.race([tf.setBackend("wasm"), patch.failed, timeout]);
+    if (ok) return undefined;
+    return "tf.setBackend returned false";
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    clearTimeout(timer);
+    await patch.restore(wasmInitialised());
+    if (!wasmInitialised()) {
+      tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+      wasm.setThreadsCount?.(1);
+    }
+  }
+}
+
+async function loadWasm(importer: ModuleImporter, options: WasmLoadOptions): Promise<TfjsRuntime> {
+  const wasm = (await importer("@tensorflow/tfjs-backend-wasm")) as WasmModule;
   // Register before the first init so the engine's kernel setup sees it; a no-op if wasm already has one.
   const added = registerConv2dBackpropFilter("wasm") ? ["Conv2DBackpropFilter"] : [];
-  await initialise("wasm", "tfjs-backend-wasm");
   const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
+  const wanted = options.threads ?? (await wasmThreadsFromEnvironment());
+  let note = "";
+  if (!wasmInitialised() && wanted > 1) {
+    const reason = wasmThreadsUnsupportedReason(Boolean(simd)) ?? (await initialiseThreaded(wasm, wanted, options.gluePath));
+    if (reason !== undefined) note = `; ${wanted} threads unavailable: ${reason}`;
+  }
+  await initialise("wasm", "tfjs-backend-wasm");
   const threads = wasm.getThreadsCount?.() ?? 1;
-  const detail = `tfjs ${tf.version_core} wasm (${simd ? "simd" : "no simd"}, ${threads} thread${threads === 1 ? "" : "s"})`;
+  const detail = `tfjs ${tf.version_core} wasm (${simd ? "simd" : "no simd"}, ${threads} thread${threads === 1 ? "" : "s"}${note})`;
   return { kind: "wasm", tfName: "wasm", detail, threads, addedKernels: added, fastPaths: true, activate: activator("wasm") };
 }
 
@@ -114,11 +174,16 @@ async function loadNode(importer: ModuleImporter): Promise<TfjsRuntime> {
   return { kind: "node", tfName: "tensorflow", detail: `tfjs-node ${version} (native libtensorflow)`, addedKernels: [], fastPaths: false, activate: activator("tensorflow") };
 }
 
-/** Imports and initialises one tfjs backend; rejects with BACKEND_UNAVAILABLE. */
-export function loadRuntime(kind: TfjsKind, importer: ModuleImporter = defaultImporter): Promise<TfjsRuntime> {
+/**
+ * Imports and initialises one tfjs backend; rejects with BACKEND_UNAVAILABLE
+ * (or INVALID_CONFIG for a bad AELAB_WASM_THREADS). tfjs-wasm starts its
+ * thread pool under Node when more than one thread is wanted, and falls back
+ * to one thread, saying why in `detail`, if the pool cannot start.
+ */
+export function loadRuntime(kind: TfjsKind, importer: ModuleImporter = defaultImporter, options: WasmLoadOptions = {}): Promise<TfjsRuntime> {
   switch (kind) {
     case "wasm":
-      return loadWasm(importer);
+      return loadWasm(importer, options);
     case "cpu":
       return loadCpu(importer);
     case "node":

@@ -5,7 +5,8 @@
  */
 import { AelabError, ErrorCode, parseWith, trainingConfigSchema, type TrainingConfig } from "@aelab/core";
 import { z } from "zod";
-import { MNIST_SHAPE, dataConfigSchema, resolveModel, type DataConfig, type RunConfig } from "./run-config.ts";
+import { prepareData } from "./datasets.ts";
+import { inSource, parseDataConfig, resolveModel, type DataConfig, type ParseConfigOptions, type RunConfig } from "./run-config.ts";
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const parameterSchema = z.union([
@@ -47,9 +48,13 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
   node[path[path.length - 1]] = value;
 }
 
-export function parseSweepConfig(input: unknown, source = "sweep file"): SweepConfig {
+/**
+ * Validates a sweep file and builds every trial's run config. Like `parseRunConfig`, it
+ * loads the data once (for the input shape and scaling) after the cheap checks.
+ */
+export function parseSweepConfig(input: unknown, source = "sweep file", options: ParseConfigOptions = {}): SweepConfig {
   const file = parseWith(sweepFileSchema, input, { what: source });
-  const data = parseWith(dataConfigSchema, file.data ?? {}, { what: `data in ${source}`, prefix: "data" });
+  const data = parseDataConfig(file.data, source, options.baseDir);
   for (const key of Object.keys(file.parameters)) {
     if (!MODEL_KEYS.has(key) && !key.startsWith("training.")) {
       throw new AelabError(ErrorCode.InvalidConfig, `${source}: unknown sweep parameter at parameters.${key}; expected architecture, hiddenSize, loss or training.<option>. Received: ${JSON.stringify(key)}`);
@@ -58,6 +63,8 @@ export function parseSweepConfig(input: unknown, source = "sweep file"): SweepCo
   if (!file.parameters.architecture || !file.parameters.hiddenSize) {
     throw new AelabError(ErrorCode.InvalidConfig, `${source}: parameters must include architecture and hiddenSize. Received: ${Object.keys(file.parameters).join(", ") || "none"}`);
   }
+  const prepared = inSource(source, () => prepareData(data));
+  const modelInput = { shape: prepared.description.sampleShape, scaling: prepared.scaling };
   const axes = Object.entries(file.parameters).map(([key, p]) => [key, "values" in p ? p.values : [p.value]] as const);
   const cells: Record<string, string | number | boolean>[] = [{}];
   for (const [key, values] of axes) {
@@ -74,7 +81,7 @@ export function parseSweepConfig(input: unknown, source = "sweep file"): SweepCo
       hiddenSize: params.hiddenSize,
       ...(params.loss !== undefined ? { loss: params.loss } : file.model?.loss ? { loss: file.model.loss } : {}),
     };
-    const spec = resolveModel(model, MNIST_SHAPE, `${source} (parameters.architecture=${String(params.architecture)}, hiddenSize=${String(params.hiddenSize)})`);
+    const spec = resolveModel(model, modelInput, `${source} (parameters.architecture=${String(params.architecture)}, hiddenSize=${String(params.hiddenSize)})`);
     // Trials that differ only in training options get those options in their names.
     const extra = Object.entries(params)
       .filter(([key]) => key.startsWith("training."))

@@ -1,6 +1,6 @@
 import { createTracker } from "@aelab/tracking";
 import { STALE_RUN_MS, exportRun, metricOf, parseSweepConfig, readConfigFile, runSweep, type SweepOutcome } from "@aelab/training";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import type { CliContext } from "../context.ts";
 import { EXIT, exitCodeFor } from "../exit-codes.ts";
 import { duration, fmt, table } from "../format.ts";
@@ -15,7 +15,7 @@ export interface SweepFlags {
 
 export async function sweepCommand(file: string, flags: SweepFlags, ctx: CliContext): Promise<number> {
   const started = performance.now();
-  const sweep = parseSweepConfig(readConfigFile(file), file);
+  const sweep = parseSweepConfig(readConfigFile(file), file, { baseDir: dirname(resolve(file)) });
   if (flags.backend) for (const t of sweep.trials) t.config.training.backend = flags.backend;
   const registry = createRegistry();
   const tracker = await createTracker({ url: ctx.db });

@@ -1,3 +1,4 @@
+import { dirname, resolve } from "node:path";
 import { createTracker } from "@aelab/tracking";
 import { Baselines, STALE_RUN_MS, executeRun, parseRunConfig, prepareData, readConfigFile } from "@aelab/training";
 import { parseWith, specWarnings, trainingConfigSchema } from "@aelab/core";
@@ -15,7 +16,8 @@ export interface TrainFlags {
 export async function trainCommand(file: string, flags: TrainFlags, ctx: CliContext): Promise<number> {
   // Everything is validated before the tracker is opened: a bad file leaves no run behind.
   const raw = readConfigFile(file) as Record<string, unknown>;
-  const config = parseRunConfig(raw, file);
+  // Data paths in the file are relative to the file, like imports.
+  const config = parseRunConfig(raw, file, { baseDir: dirname(resolve(file)) });
   if (flags.backend || flags.epochs) {
     const overrides = { ...config.training, ...(flags.backend ? { backend: flags.backend } : {}), ...(flags.epochs ? { epochs: flags.epochs } : {}) };
     config.training = parseWith(trainingConfigSchema, overrides, { what: "command-line options", prefix: "training" });

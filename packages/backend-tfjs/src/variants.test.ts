@@ -19,6 +19,7 @@ import {
   type Float32Tensor,
   type NeutralWeights,
 } from "@aelab/core";
+import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTfjsBackend } from "./index.ts";
 import { ADAM, newTrainer, patterned } from "./internal/test-support.ts";
@@ -166,6 +167,19 @@ describe("seeded training with dropout, noise and a VAE", () => {
     await trainer.dispose();
     return { losses: out, weights };
   }
+
+  it.each(["wasm", "cpu"] as const)("leaks no tensors on %s over a trainer's and a model's whole life", async (kind) => {
+    const before = tf.memory().numTensors;
+    const trainer = await newTrainer(backends[kind], { spec, weights: initializeWeights(spec, 2), optimizer: ADAM, seed: 6 });
+    for (let i = 0; i < 3; i++) await trainer.trainBatch(batch);
+    trainer.setLearningRate(1e-4);
+    await trainer.evaluate(batch);
+    const model = await backends[kind].createModel({ spec, weights: await trainer.getWeights() });
+    await model.score(batch);
+    await generate(model, spec, { mode: "prior", count: 3, seed: 1 });
+    await Promise.all([trainer.dispose(), model.dispose()]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
 
   it("gives identical losses and weights on cpu for the same seed, and the same losses on wasm to 1e-5", async () => {
     const [a, b, w] = [await losses("cpu"), await losses("cpu"), await losses("wasm")];

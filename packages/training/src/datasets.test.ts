@@ -18,6 +18,7 @@ describe("prepareData: mnist (the default) is today's data and split", () => {
     expect(prepared.test).toBeUndefined();
     expect(prepared.scaling).toBe("unit");
     expect(prepared.description).toMatchObject({ source: "mnist", limit: null, seed: 42, validationFraction: 0.1, trainSize: 9000, validationSize: 1000, testSize: null, sampleShape: [28, 28, 1], scaling: "unit" });
+    expect(prepared.description.config).toEqual(data({}));
     // The config a caller passes again (the CLI after parseRunConfig) is not loaded twice.
     expect(prepareData(data({}))).toBe(prepared);
   });

@@ -46,6 +46,8 @@ export interface DataDescription {
   scaling: InputScaling;
   /** Names of the labels 0…k−1, when the source has them. */
   classNames?: string[];
+  /** The whole `data:` block, paths resolved: `prepareData(config)` rebuilds the same split. */
+  config: DataConfig;
 }
 
 export interface PreparedData {
@@ -201,6 +203,7 @@ function prepare(config: DataConfig): PreparedData {
       sampleShape,
       scaling,
       ...(dataset.classNames ? { classNames: dataset.classNames } : {}),
+      config,
     },
   };
 }

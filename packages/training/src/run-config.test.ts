@@ -27,11 +27,12 @@ describe("parseRunConfig: the data decides the model's input", () => {
     expect(config.spec.input).toEqual({ shape: [28, 28, 1], scaling: "unit" });
   });
 
-  it("reads the Fashion-MNIST example: Debian's files, standardised, the statistics recorded in the spec", () => {
+  it("reads the Fashion-MNIST example (Debian's files, unit scaling), and records standardisation statistics in the spec", () => {
     const path = fileURLToPath(new URL("../../../examples/fashion-mnist-dense.yaml", import.meta.url));
-    const config = parseRunConfig(readConfigFile(path), path);
-    expect(config.data).toMatchObject({ source: "fashion-mnist", dir: "/usr/share/datasets/fashion-mnist", scaling: "standardize" });
-    expect(config.spec.input.shape).toEqual([28, 28, 1]);
+    const example = parseRunConfig(readConfigFile(path), path);
+    expect(example.data).toMatchObject({ source: "fashion-mnist", dir: "/usr/share/datasets/fashion-mnist", scaling: "unit" });
+    expect(example.spec.input).toEqual({ shape: [28, 28, 1], scaling: "unit" });
+    const config = parse({ data: { source: "fashion-mnist", scaling: "standardize" } });
     const scaling = config.spec.input.scaling as { type: string; mean: number[]; std: number[] };
     expect(scaling.type).toBe("standardize");
     // Fashion-MNIST's pixel mean and std are about 72.9 and 90.0 (0.286 and 0.353 of 255).

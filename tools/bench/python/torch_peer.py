@@ -327,8 +327,9 @@ def main():
     except ImportError as error:
         torch, answer["torchError"] = None, f"{type(error).__name__}: {error}"
     answer["openblas"] = openblas_info(req["threads"])
-    answer["peak"], answer["peakError"] = measure_peak(req, waiter, torch)
-    if torch is not None:
+    if req.get("peak"):
+        answer["peak"], answer["peakError"] = measure_peak(req, waiter, torch)
+    if torch is not None and req["presets"]:
         images = load_images(torch, req)
         for preset in req["presets"]:
             try:

@@ -13,12 +13,12 @@ import { registerOnnxruntimeBackend } from "@aelab/backend-onnxruntime";
 import { registerTfjsBackends } from "@aelab/backend-tfjs";
 import { loadBenchData, writeDataFile, type BenchData } from "./bench-data.ts";
 import { QuietWaiter, sampleForeignLoad } from "./cpu-load.ts";
-import { flopsPerSample, type FlopCount } from "./flops.ts";
+import { flopsPerSample } from "./flops.ts";
 import { machineFacts } from "./machine.ts";
 import { measureBackend, type PresetCase, type SystemResult } from "./measure-backend.ts";
 import { DEFAULT_TRAIN_STEPS, USAGE, parseBenchOptions, type BenchOptions } from "./options.ts";
 import { formatReport, type BenchReport } from "./report.ts";
-import { runTorchPeer, type PeerReport } from "./torch-peer.ts";
+import { runTorchPeer } from "./torch-peer.ts";
 
 /** Threads for PyTorch, OpenBLAS and ONNX Runtime: the machine's two cores. */
 const THREADS = 2;
@@ -38,35 +38,52 @@ function presetCase(name: string, options: BenchOptions): PresetCase {
   };
 }
 
-async function runPeer(options: BenchOptions, presets: PresetCase[], data: BenchData, waiter: QuietWaiter): Promise<PeerReport> {
-  const withTorch = options.backends.includes("pytorch");
-  progress(withTorch ? `PyTorch peer and sgemm peak (${options.python})` : `sgemm peak only (${options.python})`);
-  const file = writeDataFile(data.images);
-  try {
-    return await runTorchPeer({ python: options.python, dataPath: file.path, presets: withTorch ? presets : [], reps: options.reps, waiter, peak: PEAK, threads: THREADS });
-  } finally {
-    file.remove();
-  }
+interface Systems {
+  backends: Backend[];
+  skipped: BenchReport["skipped"];
 }
 
-async function runAelabBackends(options: BenchOptions, presets: PresetCase[], data: BenchData, waiter: QuietWaiter) {
+async function resolveBackends(options: BenchOptions): Promise<Systems> {
   const registry = new BackendRegistry();
   registerTfjsBackends(registry);
   registerOnnxruntimeBackend(registry, { threads: THREADS });
-  const results: SystemResult[] = [];
-  const skipped: BenchReport["skipped"] = [];
+  const systems: Systems = { backends: [], skipped: [] };
   for (const name of options.backends.filter((b) => b !== "pytorch")) {
-    let backend: Backend;
     try {
-      backend = await registry.resolve(name);
+      systems.backends.push(await registry.resolve(name));
     } catch (error) {
-      skipped.push({ system: name, reason: (error as Error).message });
+      systems.skipped.push({ system: name, reason: (error as Error).message });
       progress(`skip ${name}: ${(error as Error).message}`);
-      continue;
     }
-    for (const preset of presets) results.push(await measureBackend(backend, preset, { data, reps: options.reps, waiter, progress }));
   }
-  return { results, skipped };
+  return systems;
+}
+
+interface RunContext {
+  options: BenchOptions;
+  data: BenchData;
+  dataPath: string;
+  waiter: QuietWaiter;
+}
+
+/** Per preset, PyTorch first and then each backend, so compared figures are measured close in time. */
+async function measureAll(ctx: RunContext, presets: PresetCase[]) {
+  const { options, waiter } = ctx;
+  const peerOptions = { python: options.python, dataPath: ctx.dataPath, reps: options.reps, waiter, threads: THREADS };
+  progress(`sgemm peak (${options.python})`);
+  const peer = await runTorchPeer({ ...peerOptions, presets: [], peak: PEAK });
+  const withTorch = options.backends.includes("pytorch") && peer.torch !== null;
+  if (!peer.torch && options.backends.includes("pytorch")) progress(`PyTorch not measured: ${peer.torchError ?? "unknown reason"}`);
+  const systems = await resolveBackends(options);
+  const results: SystemResult[] = [];
+  for (const preset of presets) {
+    if (withTorch) {
+      progress(`pytorch ${preset.name}`);
+      results.push(...(await runTorchPeer({ ...peerOptions, presets: [preset] })).results);
+    }
+    for (const backend of systems.backends) results.push(await measureBackend(backend, preset, { data: ctx.data, reps: options.reps, waiter, progress }));
+  }
+  return { peer, results, skipped: systems.skipped };
 }
 
 async function run(options: BenchOptions): Promise<void> {
@@ -75,22 +92,21 @@ async function run(options: BenchOptions): Promise<void> {
   const data = loadBenchData();
   const foreignLoadAtStart = await sampleForeignLoad(1);
   const waiter = new QuietWaiter(options.quietWait, QUIET_BUDGET_SECONDS);
-  const peer = await runPeer(options, presets, data, waiter);
-  if (!peer.torch && options.backends.includes("pytorch")) progress(`PyTorch not measured: ${peer.torchError ?? "unknown reason"}`);
-  const aelab = await runAelabBackends(options, presets, data, waiter);
-  const order = (system: string) => (system === "pytorch" ? -1 : options.backends.indexOf(system));
-  const results = [...peer.results, ...aelab.results].sort((a, b) => options.presets.indexOf(a.preset) - options.presets.indexOf(b.preset) || order(a.system) - order(b.system));
-  const flops: Record<string, FlopCount> = Object.fromEntries(presets.map((p) => [p.name, flopsPerSample(p.spec)]));
+  const file = writeDataFile(data.images);
+  let measured: Awaited<ReturnType<typeof measureAll>>;
+  try {
+    measured = await measureAll({ options, data, dataPath: file.path, waiter }, presets);
+  } finally {
+    file.remove();
+  }
   const report: BenchReport = {
     date: new Date().toISOString(),
     command: ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" "),
     machine: machineFacts(),
     foreignLoadAtStart,
     reps: options.reps,
-    flops,
-    peer,
-    results,
-    skipped: aelab.skipped,
+    flops: Object.fromEntries(presets.map((p) => [p.name, flopsPerSample(p.spec)])),
+    ...measured,
     seconds: (performance.now() - started) / 1000,
   };
   progress(`done; quiet waits took ${waiter.spentSeconds.toFixed(0)} s`);

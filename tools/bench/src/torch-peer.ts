@@ -1,5 +1,5 @@
 /**
- * Runs the Python peer (python/torch_peer.py): the machine's sgemm peak and
+ * Runs the Python peer (python/torch_peer.py): the machine's sgemm peak, and
  * PyTorch on the same presets, data file and protocol. OPENBLAS_CORETYPE and
  * OPENBLAS_L2_SIZE are removed from its environment only, so OpenBLAS picks its
  * fastest kernels for this CPU (the peer measured at its best).
@@ -23,6 +23,7 @@ export interface PeakResult {
   reps: (RepSample & { gflops: number })[];
 }
 
+/** What one call of the peer reports. */
 export interface PeerReport {
   python: string | null;
   torch: string | null;
@@ -36,7 +37,8 @@ export interface PeerReport {
   results: SystemResult[];
 }
 
-interface RawAnswer extends Omit<PeerReport, "results" | "unsetEnv"> {
+interface RawAnswer extends Omit<PeerReport, "results" | "unsetEnv" | "peak"> {
+  peak?: PeakResult | null;
   quietWaitSeconds: number;
   results: (Omit<SystemResult, "measurements"> & { measurements: { workload: Workload; batch: number; stepsPerRep?: number; reps: RepSample[] }[] })[];
 }
@@ -44,10 +46,12 @@ interface RawAnswer extends Omit<PeerReport, "results" | "unsetEnv"> {
 export interface PeerOptions {
   python: string;
   dataPath: string;
+  /** Presets to run in PyTorch; none for a peak-only call. */
   presets: readonly PresetCase[];
   reps: number;
   waiter: QuietWaiter;
-  peak: { n: number; reps: number };
+  /** The sgemm to measure, if any. */
+  peak?: { n: number; reps: number };
   threads: number;
 }
 
@@ -64,7 +68,7 @@ function request(o: PeerOptions) {
     cleanLoad: CLEAN_LOAD,
     quiet: { perRepSeconds: o.waiter.perRepSeconds, budgetSeconds: o.waiter.remainingSeconds },
     threads: o.threads,
-    peak: o.peak,
+    peak: o.peak ?? null,
     adam: ADAM,
     leakyReluAlpha: LEAKY_RELU_ALPHA,
     inference: INFERENCE,
@@ -85,11 +89,12 @@ function run(python: string, input: string): Promise<{ code: number | null; stdo
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
     child.on("error", (error) => resolve({ code: null, stdout, error }));
     child.on("close", (code) => resolve({ code, stdout }));
+    child.stdin.on("error", () => undefined); // a child that failed to start closes stdin; the 'error' event reports why
     child.stdin.end(input);
   });
 }
 
-/** Runs the peer; never throws for a missing Python or torch, it reports why instead. */
+/** Runs the peer once; never throws for a missing Python or torch, it reports why instead. */
 export async function runTorchPeer(options: PeerOptions): Promise<PeerReport> {
   const unsetEnv = Object.fromEntries(UNSET_FOR_PEER.map((name) => [name, process.env[name]]));
   const { code, stdout, error } = await run(options.python, JSON.stringify(request(options)));
@@ -105,5 +110,5 @@ export async function runTorchPeer(options: PeerOptions): Promise<PeerReport> {
   }
   options.waiter.charge(raw.quietWaitSeconds);
   const results = raw.results.map((r) => ({ ...r, measurements: r.measurements.map((m) => summarise(m.workload, m.batch, m.reps, m.stepsPerRep)) }));
-  return { ...raw, unsetEnv, results };
+  return { ...raw, peak: raw.peak ?? null, unsetEnv, results };
 }

@@ -1,12 +1,30 @@
 /** Baselines computed once per split and shared by every run of a sweep. */
-import { meanImageBaseline } from "@aelab/core";
+import { gatherRows, meanImageBaseline, type Float32Tensor } from "@aelab/core";
 import type { Split } from "@aelab/data";
+import { linearProbe } from "./linear-probe.ts";
 import { fitPca, pcaReconstructionMse, type PcaModel } from "./pca.ts";
+
+/** Rows projected onto the first k principal axes: PCA's k-dimensional code. */
+export function pcaCodes(pca: PcaModel, x: Float32Tensor, k: number): Float32Tensor {
+  const n = x.shape[0];
+  const d = pca.dimension;
+  const data = new Float32Array(n * k);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < k; c++) {
+      const axis = pca.components[c];
+      let s = 0;
+      for (let j = 0; j < d; j++) s += (x.data[i * d + j] - pca.mean[j]) * axis[j];
+      data[i * k + c] = s;
+    }
+  }
+  return { data, shape: [n, k] };
+}
 
 export class Baselines {
   private pca: PcaModel | undefined;
   private readonly cache = new Map<number, number>();
   private meanMse: number | undefined;
+  private readonly probes = new Map<number, number>();
 
   constructor(private readonly split: Split) {}
 
@@ -24,6 +42,26 @@ export class Baselines {
     const value = pcaReconstructionMse(this.pca, this.split.validation, [k]).get(k)!;
     this.cache.set(k, value);
     return value;
+  }
+
+  /**
+   * Linear-probe accuracy on the validation labels of PCA's k-dimensional code,
+   * the same protocol as a run's `val_probe_accuracy` (5,000 evenly spaced
+   * training rows); undefined without labels or when k exceeds the input size.
+   */
+  pcaProbeAccuracy(k: number): number | undefined {
+    const { trainLabels, validationLabels, train, validation } = this.split;
+    if (!trainLabels || !validationLabels) return undefined;
+    const hit = this.probes.get(k);
+    if (hit !== undefined) return hit;
+    this.pca ??= fitPca(this.split.train);
+    if (k > this.pca.components.length) return undefined;
+    const n = train.shape[0];
+    const m = Math.min(n, 5000);
+    const rows = Uint32Array.from({ length: m }, (_, i) => Math.floor((i * n) / m));
+    const accuracy = linearProbe(pcaCodes(this.pca, gatherRows(train, rows), k), Int32Array.from(rows, (i) => trainLabels[i]), pcaCodes(this.pca, validation, k), validationLabels).accuracy;
+    this.probes.set(k, accuracy);
+    return accuracy;
   }
 
   /** Computes several k in one pass (faster for a sweep). */

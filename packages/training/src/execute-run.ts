@@ -11,6 +11,7 @@ import { AelabError, ErrorCode, inferShapes, initializeWeights, serializeWeights
 import type { ParamValue, Tracker } from "@aelab/tracking";
 import type { Baselines } from "./baselines.ts";
 import type { PreparedData } from "./datasets.ts";
+import { finalEvaluation } from "./final-evaluation.ts";
 import type { Reporter } from "./reporter.ts";
 import type { RunConfig } from "./run-config.ts";
 import { trainLoop, type EpochReport } from "./train-loop.ts";
@@ -56,6 +57,8 @@ export interface RunOutcome {
   meanImageValMse: number;
   weights?: NeutralWeights;
   weightsPath?: string;
+  /** Figures of the saved weights after training: test_mse, val_probe_accuracy, … (see `finalEvaluation`). */
+  final?: Record<string, number>;
   error?: string;
 }
 
@@ -153,6 +156,8 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
             { key: "val_mse", value: r.valMse, step: r.epoch, epoch: r.epoch },
             { key: "val_bce", value: r.valBce, step: r.epoch, epoch: r.epoch },
             { key: "samples_per_second", value: r.samplesPerSecond, step: r.epoch, epoch: r.epoch },
+            { key: "learning_rate", value: r.learningRate, step: r.epoch, epoch: r.epoch },
+            ...(r.valKl === undefined ? [] : [{ key: "val_kl", value: r.valKl, step: r.epoch, epoch: r.epoch }]),
           ]);
           await tracker.heartbeat(run.id);
         },
@@ -173,6 +178,12 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
           { key: "best_val_mse", value: b.valMse, step: 0 },
           { key: "best_val_bce", value: b.valBce, step: 0 },
         ]);
+      }
+      if (result.status === "finished" && result.best) {
+        // Test error and probe accuracy of the saved weights, on the backend that trained them.
+        const final = await finalEvaluation({ backend, spec: config.spec, weights: result.weights, data: options.data, baselines: options.baselines, codeSize: hiddenSize });
+        await tracker.logMetrics(run.id, final.map((m) => ({ ...m, step: 0 })));
+        outcome.final = Object.fromEntries(final.map((m) => [m.key, m.value]));
       }
       if (result.status !== "finished") {
         outcome.error = result.failure?.reason ?? result.status;

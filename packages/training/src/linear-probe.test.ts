@@ -1,23 +1,9 @@
-import { gatherRows, type Float32Tensor } from "@aelab/core";
+import { gatherRows } from "@aelab/core";
 import { loadMnist, splitDataset } from "@aelab/data";
 import { describe, expect, it } from "vitest";
 import { linearProbe } from "./linear-probe.ts";
+import { pcaCodes } from "./baselines.ts";
 import { fitPca } from "./pca.ts";
-
-/** Projects rows onto the first k principal axes. */
-function pcaCodes(x: Float32Tensor, pca: ReturnType<typeof fitPca>, k: number): Float32Tensor {
-  const n = x.shape[0];
-  const d = pca.dimension;
-  const data = new Float32Array(n * k);
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < k; c++) {
-      let s = 0;
-      for (let j = 0; j < d; j++) s += (x.data[i * d + j] - pca.mean[j]) * pca.components[c][j];
-      data[i * k + c] = s;
-    }
-  }
-  return { data, shape: [n, k] };
-}
 
 describe("linearProbe", () => {
   it("separates separable classes perfectly and is deterministic", () => {
@@ -53,7 +39,7 @@ describe("linearProbe", () => {
     const trainLabels = Int32Array.from(rows, (i) => (split.trainLabels as Int32Array)[i]);
     const pca = fitPca(train, { maxComponents: 32 });
     const started = performance.now();
-    const r = linearProbe(pcaCodes(train, pca, 32), trainLabels, pcaCodes(split.validation, pca, 32), split.validationLabels as Int32Array);
+    const r = linearProbe(pcaCodes(pca, train, 32), trainLabels, pcaCodes(pca, split.validation, 32), split.validationLabels as Int32Array);
     console.log(`probe on PCA-32 of MNIST: ${(r.accuracy * 100).toFixed(1)}% held out, ${(r.trainAccuracy * 100).toFixed(1)}% train, ${(performance.now() - started).toFixed(0)} ms`);
     // Logistic regression on ~30 PCA components of MNIST is about 88–91% accurate.
     expect(r.accuracy).toBeGreaterThan(0.85);

@@ -187,6 +187,8 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
       }
       if (result.status !== "finished") {
         outcome.error = result.failure?.reason ?? result.status;
+        // Where it stopped, as fields a query can use (the message says it in words).
+        if (result.failure) await tracker.setTags(run.id, { failedEpoch: String(result.failure.epoch), failedStep: String(result.failure.step) });
         await tracker.endRun(run.id, { status: "failed", error: outcome.error });
       } else {
         outcome.status = "finished";

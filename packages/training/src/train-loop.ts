@@ -164,7 +164,7 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopRes
     };
     history.push(report);
     if (!Number.isFinite(report.valLoss)) {
-      return { status: "failed", history, best, weights: bestWeights ?? (await trainer.getWeights()), stoppedEarly: false, failure: { epoch, step, reason: `validation loss became ${report.valLoss} at epoch ${epoch}` } };
+      return { status: "failed", history, best, weights: bestWeights ?? (await trainer.getWeights()), stoppedEarly: false, failure: { epoch, step, reason: `validation loss became ${report.valLoss} at epoch ${epoch}, after step ${step}` } };
     }
     if (!best || report.valLoss < best.valLoss - minDelta) {
       best = report;

@@ -15,12 +15,7 @@ import { migratePg, migrateSqlite } from "./prisma/adapter-fixes.ts";
 
 const url = process.env.AELAB_DB || undefined;
 const explicit = process.env.DB_PROVIDER || undefined;
-const provider =
-  (explicit ??
-    (/^postgres(ql)?:\/\//.test(url ?? "") ? "postgres" : "sqlite")) ===
-  "postgres"
-    ? "postgres"
-    : "sqlite";
+const provider = (explicit ?? (/^postgres(ql)?:\/\//.test(url ?? "") ? "postgres" : "sqlite")) === "postgres" ? "postgres" : "sqlite";
 
 export default defineConfig({
   engine: "js",

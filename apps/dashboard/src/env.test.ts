@@ -13,7 +13,10 @@ describe("parseEnv", () => {
 
   it("accepts SQLite and PostgreSQL URLs", () => {
     expect(parseEnv({ AELAB_DB: "file:/tmp/x.db" }).AELAB_DB).toBe("file:/tmp/x.db");
-    expect(parseEnv({ AELAB_DB: "postgresql://u:p@127.0.0.1/db", NODE_ENV: "production" })).toEqual({ AELAB_DB: "postgresql://u:p@127.0.0.1/db", NODE_ENV: "production" });
+    expect(parseEnv({ AELAB_DB: "postgresql://u:p@127.0.0.1/db", NODE_ENV: "production" })).toEqual({
+      AELAB_DB: "postgresql://u:p@127.0.0.1/db",
+      NODE_ENV: "production",
+    });
   });
 
   it("rejects anything else with what it received", () => {

@@ -50,11 +50,9 @@ export function parseEnv(source: Record<string, string | undefined>): DashboardE
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
-    throw new AelabError(
-      ErrorCode.InvalidConfig,
-      `Expected a valid dashboard environment (${issues}). Received: AELAB_DB=${describeValue(source.AELAB_DB)}`,
-      { cause: parsed.error },
-    );
+    throw new AelabError(ErrorCode.InvalidConfig, `Expected a valid dashboard environment (${issues}). Received: AELAB_DB=${describeValue(source.AELAB_DB)}`, {
+      cause: parsed.error,
+    });
   }
   return { AELAB_DB: absoluteDbUrl(parsed.data.AELAB_DB || "file:aelab.db"), NODE_ENV: parsed.data.NODE_ENV };
 }

@@ -31,12 +31,20 @@ describe.each([
 
   it("refuses a batch of the wrong length", async () => {
     const x = { data: new Float32Array(783), shape: [1, 28, 28, 1] };
-    await expectCode(model.encode(x), "INVALID_INPUT", /encode\(\) expects a float32 batch of shape \[batch,28,28,1\].*Received: shape \[1,28,28,1\] with data length=783 \(expected 784\)$/);
+    await expectCode(
+      model.encode(x),
+      "INVALID_INPUT",
+      /encode\(\) expects a float32 batch of shape \[batch,28,28,1\].*Received: shape \[1,28,28,1\] with data length=783 \(expected 784\)$/,
+    );
   });
 
   it("refuses a batch of the wrong shape", async () => {
     await expectCode(model.reconstruct(randomTensor([2, 784], 1)), "INVALID_INPUT", /Received: shape \[2,784\]$/);
-    await expectCode(model.decode(randomTensor([2, 15], 1)), "INVALID_INPUT", /decode\(\) expects a float32 batch of shape \[batch,16\].*Received: shape \[2,15\]$/);
+    await expectCode(
+      model.decode(randomTensor([2, 15], 1)),
+      "INVALID_INPUT",
+      /decode\(\) expects a float32 batch of shape \[batch,16\].*Received: shape \[2,15\]$/,
+    );
     await expectCode(model.encode(randomTensor([0, 28, 28, 1], 1)), "INVALID_INPUT", /Received: shape \[0,28,28,1\]$/);
   });
 
@@ -105,7 +113,10 @@ describe("backend contract", () => {
     expect(registry.names()).toEqual(["onnxruntime", "onnxruntime-web"]);
     const backend = await registry.resolve("auto", { purpose: "infer", spec });
     expect(backend.name).toBe("onnxruntime");
-    await expect(registry.resolve("onnxruntime", { purpose: "train", spec })).rejects.toMatchObject({ code: "BACKEND_UNAVAILABLE", message: expect.stringMatching(/cannot train/) });
+    await expect(registry.resolve("onnxruntime", { purpose: "train", spec })).rejects.toMatchObject({
+      code: "BACKEND_UNAVAILABLE",
+      message: expect.stringMatching(/cannot train/),
+    });
     const web = await registry.resolve("onnxruntime-web", { purpose: "infer", spec });
     expect(web.info().detail).toMatch(/^onnxruntime-web 1\.30\.0 wasm \(1 thread\) \[wasm\]/);
   });

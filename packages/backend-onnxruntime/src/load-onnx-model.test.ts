@@ -52,7 +52,10 @@ describe.each([
       expect(model.inputShape).toEqual([1, 28, 28]);
       expect(maxAbsDiff(await model.run(nhwcToNchw(x)), nhwcToNchw(y))).toBeLessThan(1e-4);
       expect((await model.runSelfTest())?.passed).toBe(true);
-      await expect(model.run(x)).rejects.toMatchObject({ code: "INVALID_INPUT", message: expect.stringMatching(/\[batch,1,28,28\].*Received: shape \[3,28,28,1\]$/) });
+      await expect(model.run(x)).rejects.toMatchObject({
+        code: "INVALID_INPUT",
+        message: expect.stringMatching(/\[batch,1,28,28\].*Received: shape \[3,28,28,1\]$/),
+      });
     } finally {
       await model.dispose();
     }

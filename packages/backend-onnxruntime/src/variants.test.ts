@@ -90,7 +90,9 @@ describe.each([
       expect(maxAbsDiff(encoded, code), `${entry} encode`).toBeLessThanOrEqual(TOLERANCE);
       // A VAE's encode is the mean, not the log-variance head.
       if (logvar) expect(maxAbsDiff(encoded, logvar), `${entry} encode vs log-variance`).toBeGreaterThan(0.1);
-      expect(maxAbsDiff(await model.decode(code), referenceForward({ spec, weights, part: "decoder", input: code })), `${entry} decode`).toBeLessThanOrEqual(TOLERANCE);
+      expect(maxAbsDiff(await model.decode(code), referenceForward({ spec, weights, part: "decoder", input: code })), `${entry} decode`).toBeLessThanOrEqual(
+        TOLERANCE,
+      );
       expect(maxAbsDiff(await model.reconstruct(x), reconstruction), `${entry} reconstruct`).toBeLessThanOrEqual(TOLERANCE);
     }
   });
@@ -153,7 +155,10 @@ describe.each([
         expect(error).toMatchObject({ code: "INVALID_INPUT", message: expect.stringMatching(/^score metric must be "mse" or "bce"\. Received: /) });
       }
       await expect(model.score(x, "mae" as "mse")).rejects.toThrow('score metric must be "mse" or "bce". Received: "mae"');
-      await expect(model.score(randomTensor([2, 784], 1))).rejects.toMatchObject({ code: "INVALID_INPUT", message: expect.stringMatching(/^score\(\) expects a float32 batch of shape \[batch,28,28,1\].*Received: shape \[2,784\]$/) });
+      await expect(model.score(randomTensor([2, 784], 1))).rejects.toMatchObject({
+        code: "INVALID_INPUT",
+        message: expect.stringMatching(/^score\(\) expects a float32 batch of shape \[batch,28,28,1\].*Received: shape \[2,784\]$/),
+      });
     }
   });
 });
@@ -164,7 +169,10 @@ it("score refuses a disposed model with BACKEND_UNAVAILABLE", async () => {
   await backend.init();
   const model = await backend.createModel({ spec, weights: testWeights(spec, 1) });
   await model.dispose();
-  await expect(model.score(randomTensor([1, 28, 28, 1], 1))).rejects.toMatchObject({ code: "BACKEND_UNAVAILABLE", message: expect.stringMatching(/Received: score\(\) after dispose\(\)$/) });
+  await expect(model.score(randomTensor([1, 28, 28, 1], 1))).rejects.toMatchObject({
+    code: "BACKEND_UNAVAILABLE",
+    message: expect.stringMatching(/Received: score\(\) after dispose\(\)$/),
+  });
 });
 
 describe.each(ENTRIES)("loadOnnxModel of a VAE encoder (%s)", (_entry, _make, load) => {
@@ -192,7 +200,10 @@ describe.each(ENTRIES)("loadOnnxModel of a VAE encoder (%s)", (_entry, _make, lo
         expect(maxAbsDiff(all.code_logvar, expected.logvar)).toBeLessThanOrEqual(TOLERANCE);
         expect((await model.run(x)).data).toEqual(all.code.data);
       }
-      await expect(model.runAll(randomTensor([1, 27, 28, 1], 1))).rejects.toMatchObject({ code: "INVALID_INPUT", message: expect.stringMatching(/runAll\(\) expects/) });
+      await expect(model.runAll(randomTensor([1, 27, 28, 1], 1))).rejects.toMatchObject({
+        code: "INVALID_INPUT",
+        message: expect.stringMatching(/runAll\(\) expects/),
+      });
     } finally {
       await model.dispose();
     }

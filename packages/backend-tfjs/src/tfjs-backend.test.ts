@@ -195,7 +195,12 @@ describe("supports", () => {
     const spec = autoencoderSpecSchema.parse({
       input: { shape: [8, 8, 1] },
       encoder: [{ type: "conv2d", filters: 2 }, { type: "maxPool2d" }, { type: "flatten" }, { type: "dense", units: 3, activation: "gelu" }],
-      decoder: [{ type: "dense", units: 32 }, { type: "reshape", targetShape: [4, 4, 2] }, { type: "upSampling2d" }, { type: "conv2dTranspose", filters: 1, strides: 1, activation: "sigmoid" }],
+      decoder: [
+        { type: "dense", units: 32 },
+        { type: "reshape", targetShape: [4, 4, 2] },
+        { type: "upSampling2d" },
+        { type: "conv2dTranspose", filters: 1, strides: 1, activation: "sigmoid" },
+      ],
     });
     expect(backends.wasm.supports(spec, "train")).toEqual({ ok: true, missing: [] });
     expect(backends.cpu.supports(spec, "train")).toEqual({ ok: true, missing: [] });
@@ -242,10 +247,18 @@ describe("registry", () => {
 
   it("names the cause when tfjs-node is present but broken", async () => {
     const backend = createTfjsBackend("node", {
-      importModule: (specifier) => (specifier === "@tensorflow/tfjs-node" ? Promise.reject(new Error("The native addon module (tfjs_binding.node) can not be found")) : import(specifier)),
+      importModule: (specifier) =>
+        specifier === "@tensorflow/tfjs-node" ? Promise.reject(new Error("The native addon module (tfjs_binding.node) can not be found")) : import(specifier),
     });
-    await expect(backend.init()).rejects.toThrow(/npm install @tensorflow\/tfjs-node@4\.22\.0.*Received: The native addon module \(tfjs_binding\.node\) can not be found/);
-    await expect(backend.createModel({ spec: presetSpec("dense", { inputShape: [4], hiddenSize: 2 }), weights: initializeWeights(presetSpec("dense", { inputShape: [4], hiddenSize: 2 }), 1) })).rejects.toThrow(/not initialised/);
+    await expect(backend.init()).rejects.toThrow(
+      /npm install @tensorflow\/tfjs-node@4\.22\.0.*Received: The native addon module \(tfjs_binding\.node\) can not be found/,
+    );
+    await expect(
+      backend.createModel({
+        spec: presetSpec("dense", { inputShape: [4], hiddenSize: 2 }),
+        weights: initializeWeights(presetSpec("dense", { inputShape: [4], hiddenSize: 2 }), 1),
+      }),
+    ).rejects.toThrow(/not initialised/);
   });
 });
 

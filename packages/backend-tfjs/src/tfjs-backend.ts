@@ -95,13 +95,20 @@ class TfjsBackend implements Backend {
 
   private ready(purpose: "infer" | "train", spec: AutoencoderSpec): TfjsRuntime {
     if (!this.runtime) {
-      throw new AelabError(ErrorCode.BackendUnavailable, `${this.name} is not initialised; await init() (or resolve it through a BackendRegistry) first. Received: a call before init()`);
+      throw new AelabError(
+        ErrorCode.BackendUnavailable,
+        `${this.name} is not initialised; await init() (or resolve it through a BackendRegistry) first. Received: a call before init()`,
+      );
     }
     const report = this.supports(spec, purpose);
     if (!report.ok) {
-      throw new AelabError(ErrorCode.BackendCapability, `${this.name} cannot ${purpose === "train" ? "train" : "run"} model "${spec.name}": ${report.missing.join("; ")}. Received: spec ${spec.name}`, {
-        details: { missing: report.missing },
-      });
+      throw new AelabError(
+        ErrorCode.BackendCapability,
+        `${this.name} cannot ${purpose === "train" ? "train" : "run"} model "${spec.name}": ${report.missing.join("; ")}. Received: spec ${spec.name}`,
+        {
+          details: { missing: report.missing },
+        },
+      );
     }
     return this.runtime;
   }

@@ -51,7 +51,10 @@ const bce = (t: number[], p: number[]) => -t.reduce((s, ti, i) => s + ti * Math.
 describe.each(["wasm", "cpu"] as const)("dropout on tfjs-%s", (kind) => {
   const spec = autoencoderSpecSchema.parse({
     input: { shape: [5] },
-    encoder: [{ type: "dense", units: 4, activation: "linear" }, { type: "dropout", rate: 0.5 }],
+    encoder: [
+      { type: "dense", units: 4, activation: "linear" },
+      { type: "dropout", rate: 0.5 },
+    ],
     decoder: [{ type: "dense", units: 5, activation: "linear" }],
   });
   const weights = initializeWeights(spec, 3);
@@ -113,27 +116,30 @@ describe("the VAE on tfjs", () => {
   const weights = initializeWeights(spec, 5);
   for (const t of weights.tensors) if (t.name.endsWith("bias")) t.data.set(t.data.map((_, i) => 0.1 * (i + 1)));
 
-  it.each(["wasm", "cpu"] as const)("the step on %s is the hand-computed negative ELBO per value, and its gradient matches finite differences", async (kind) => {
-    const trainer = await newTrainer(backends[kind], { spec, weights, optimizer: SGD1, seed: 8 });
-    expect(await trainer.trainBatch(batch)).toBeCloseTo(handLoss(weights, 8), 5);
-    // SGD with learning rate 1: new − old = −gradient, for every parameter including the log-variance head.
-    const after = weightsMap(await trainer.getWeights());
-    await trainer.dispose();
-    for (const name of ["encoder.0.logvar.bias", "encoder.0.logvar.kernel", "encoder.0.bias", "decoder.0.kernel"]) {
-      const before = must(weightsMap(weights).get(name), name);
-      for (let i = 0; i < before.data.length; i++) {
-        const h = 1e-4;
-        const bump = (d: number) => {
-          const w = structuredClone(weights);
-          must(weightsMap(w).get(name), name).data[i] += d;
-          return handLoss(w, 8);
-        };
-        const numeric = (bump(h) - bump(-h)) / (2 * h);
-        const tfGrad = before.data[i] - must(after.get(name), name).data[i];
-        expect(Math.abs(tfGrad - numeric), `${name}[${i}] on ${kind}`).toBeLessThan(1e-4 * Math.max(1, Math.abs(numeric)));
+  it.each(["wasm", "cpu"] as const)(
+    "the step on %s is the hand-computed negative ELBO per value, and its gradient matches finite differences",
+    async (kind) => {
+      const trainer = await newTrainer(backends[kind], { spec, weights, optimizer: SGD1, seed: 8 });
+      expect(await trainer.trainBatch(batch)).toBeCloseTo(handLoss(weights, 8), 5);
+      // SGD with learning rate 1: new − old = −gradient, for every parameter including the log-variance head.
+      const after = weightsMap(await trainer.getWeights());
+      await trainer.dispose();
+      for (const name of ["encoder.0.logvar.bias", "encoder.0.logvar.kernel", "encoder.0.bias", "decoder.0.kernel"]) {
+        const before = must(weightsMap(weights).get(name), name);
+        for (let i = 0; i < before.data.length; i++) {
+          const h = 1e-4;
+          const bump = (d: number) => {
+            const w = structuredClone(weights);
+            must(weightsMap(w).get(name), name).data[i] += d;
+            return handLoss(w, 8);
+          };
+          const numeric = (bump(h) - bump(-h)) / (2 * h);
+          const tfGrad = before.data[i] - must(after.get(name), name).data[i];
+          expect(Math.abs(tfGrad - numeric), `${name}[${i}] on ${kind}`).toBeLessThan(1e-4 * Math.max(1, Math.abs(numeric)));
+        }
       }
-    }
-  });
+    },
+  );
 
   it("evaluates deterministically on the mean and reports the KL", async () => {
     const trainer = await newTrainer(backends.cpu, { spec, weights, optimizer: SGD1, seed: 8 });

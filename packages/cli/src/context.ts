@@ -25,7 +25,10 @@ export function normaliseDb(value: string | undefined): string {
   const v = value ?? defaultDb();
   if (/^(file:|postgres(ql)?:\/\/)/.test(v)) return v.startsWith("file:") ? `file:${resolve(v.slice(5))}` : v;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) {
-    throw new AelabError(ErrorCode.InvalidInput, `--db must be a SQLite path, a file: URL or a postgresql:// URL. Received: ${JSON.stringify(v.replace(/\/\/[^@/]*@/, "//***@"))}`);
+    throw new AelabError(
+      ErrorCode.InvalidInput,
+      `--db must be a SQLite path, a file: URL or a postgresql:// URL. Received: ${JSON.stringify(v.replace(/\/\/[^@/]*@/, "//***@"))}`,
+    );
   }
   return `file:${resolve(v)}`;
 }

@@ -43,7 +43,9 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
       runBar.update((p.epoch - 1) * p.batches + p.batch, { info: `epoch ${p.epoch}/${p.epochs} loss ${fmt(p.loss)}` });
     },
     epoch(r) {
-      say(`  ${runName} epoch ${r.epoch}/${epochs}: train ${fmt(r.trainLoss)}  val loss ${fmt(r.valLoss)}  val mse ${fmt(r.valMse)}  (${Math.round(r.samplesPerSecond)} samples/s)`);
+      say(
+        `  ${runName} epoch ${r.epoch}/${epochs}: train ${fmt(r.trainLoss)}  val loss ${fmt(r.valLoss)}  val mse ${fmt(r.valMse)}  (${Math.round(r.samplesPerSecond)} samples/s)`,
+      );
     },
     runEnd(e) {
       sweepBar?.increment(1);

@@ -80,7 +80,13 @@ export class BackendRegistry {
 
   private candidates(hint: string | readonly string[]): string[] {
     const list = typeof hint === "string" ? [hint] : [...hint];
-    return list.flatMap((h) => (h === "auto" ? this.sorted().filter((e) => e.priority >= 0).map((e) => e.backend.name) : [h]));
+    return list.flatMap((h) =>
+      h === "auto"
+        ? this.sorted()
+            .filter((e) => e.priority >= 0)
+            .map((e) => e.backend.name)
+        : [h],
+    );
   }
 
   private sorted(): Entry[] {

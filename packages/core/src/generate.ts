@@ -10,9 +10,7 @@ import { inferShapes } from "./shapes.ts";
 import type { AutoencoderSpec } from "./spec.ts";
 import { shapeSize, type Float32Tensor } from "./tensor.ts";
 
-export type GenerateOptions =
-  | { mode: "prior"; count: number; seed: number }
-  | { mode: "interpolate"; from: Float32Tensor; to: Float32Tensor; steps: number };
+export type GenerateOptions = { mode: "prior"; count: number; seed: number } | { mode: "interpolate"; from: Float32Tensor; to: Float32Tensor; steps: number };
 
 /** `count` codes from the standard normal prior N(0, I), shaped [count, ...codeShape]. */
 export function priorCodes(spec: AutoencoderSpec, count: number, seed: number): Float32Tensor {
@@ -35,7 +33,10 @@ export function interpolateCodes(from: Float32Tensor, to: Float32Tensor, steps: 
   checkCount("steps", steps, 2);
   const d = from.data.length;
   if (from.shape[0] !== 1 || to.shape[0] !== 1 || to.data.length !== d) {
-    throw new AelabError(ErrorCode.ShapeMismatch, `interpolate needs two single codes of the same shape. Received: ${formatShape(from.shape)} and ${formatShape(to.shape)}`);
+    throw new AelabError(
+      ErrorCode.ShapeMismatch,
+      `interpolate needs two single codes of the same shape. Received: ${formatShape(from.shape)} and ${formatShape(to.shape)}`,
+    );
   }
   const data = new Float32Array(steps * d);
   for (let s = 0; s < steps; s++) {

@@ -4,15 +4,7 @@
  */
 export { AelabError, ErrorCode, isAelabError, describeValue, formatShape } from "./errors.ts";
 export type { AelabErrorOptions } from "./errors.ts";
-export {
-  ACTIVATIONS,
-  activationSchema,
-  autoencoderSpecSchema,
-  layerSchema,
-  inputScalingSchema,
-  optimizerSchema,
-  trainingConfigSchema,
-} from "./spec.ts";
+export { ACTIVATIONS, activationSchema, autoencoderSpecSchema, layerSchema, inputScalingSchema, optimizerSchema, trainingConfigSchema } from "./spec.ts";
 export type {
   Activation,
   AutoencoderSpec,

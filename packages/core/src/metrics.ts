@@ -7,7 +7,10 @@ export const BCE_EPSILON = 1e-7;
 
 function rows(x: Float32Tensor, y: Float32Tensor): { n: number; d: number } {
   if (x.data.length !== y.data.length) {
-    throw new AelabError(ErrorCode.ShapeMismatch, `Reconstruction ${formatShape(y.shape)} must match input ${formatShape(x.shape)}. Received: ${y.data.length} vs ${x.data.length} values`);
+    throw new AelabError(
+      ErrorCode.ShapeMismatch,
+      `Reconstruction ${formatShape(y.shape)} must match input ${formatShape(x.shape)}. Received: ${y.data.length} vs ${x.data.length} values`,
+    );
   }
   const d = shapeSize(x.shape.slice(1));
   return { n: x.shape[0], d };

@@ -61,8 +61,18 @@ function layersFor(preset: PresetName, shape: number[], hidden: number): { encod
     case "denoising":
     case "deep-dense":
       return {
-        encoder: [...flatten, { type: "dense", units: 256, activation: "relu" }, { type: "dense", units: 128, activation: "relu" }, { type: "dense", units: hidden, activation: "linear" }],
-        decoder: [{ type: "dense", units: 128, activation: "relu" }, { type: "dense", units: 256, activation: "relu" }, { type: "dense", units: d, activation: "sigmoid" }, ...unflatten],
+        encoder: [
+          ...flatten,
+          { type: "dense", units: 256, activation: "relu" },
+          { type: "dense", units: 128, activation: "relu" },
+          { type: "dense", units: hidden, activation: "linear" },
+        ],
+        decoder: [
+          { type: "dense", units: 128, activation: "relu" },
+          { type: "dense", units: 256, activation: "relu" },
+          { type: "dense", units: d, activation: "sigmoid" },
+          ...unflatten,
+        ],
       };
     case "conv": {
       const [h, w, c] = requireImage(preset, shape, 4);
@@ -139,6 +149,8 @@ export function specWarnings(spec: AutoencoderSpec): string[] {
   const inputSize = shapeSize(spec.input.shape);
   const regularised = spec.noise !== undefined || spec.regularization.activityL1 > 0 || spec.variational !== undefined;
   return codeSize >= inputSize && !regularised
-    ? [`The code (${codeSize} values) is not smaller than the input (${inputSize}) and the spec has no noise, sparsity penalty or KL term, so the model can learn the identity.`]
+    ? [
+        `The code (${codeSize} values) is not smaller than the input (${inputSize}) and the spec has no noise, sparsity penalty or KL term, so the model can learn the identity.`,
+      ]
     : [];
 }

@@ -49,7 +49,10 @@ describe("inferShapes", () => {
   it("refuses odd input sizes after 'same' pooling when the decoder doubles back to an even size", () => {
     const spec = {
       input: { shape: [27, 27, 1] },
-      encoder: [{ type: "conv2d", filters: 4 }, { type: "maxPool2d", padding: "same" }],
+      encoder: [
+        { type: "conv2d", filters: 4 },
+        { type: "maxPool2d", padding: "same" },
+      ],
       decoder: [{ type: "conv2dTranspose", filters: 1, strides: 2, activation: "sigmoid" }],
     };
     expect(() => parseSpec(spec)).toThrow(/\[28,28,1\].*|.*\[27,27,1\]/);
@@ -65,9 +68,9 @@ describe("inferShapes", () => {
     expect(() => parseSpec({ input: { shape: [28, 28, 1] }, encoder: [{ type: "conv2d", filters: 0 }], decoder: [{ type: "flatten" }] })).toThrow(
       /at encoder\.0\.filters: .*Received: 0/,
     );
-    expect(() => parseSpec({ input: { shape: [4] }, encoder: [{ type: "dense", units: 2, activaton: "relu" }], decoder: [{ type: "dense", units: 4 }] })).toThrow(
-      /encoder\.0/,
-    );
+    expect(() =>
+      parseSpec({ input: { shape: [4] }, encoder: [{ type: "dense", units: 2, activaton: "relu" }], decoder: [{ type: "dense", units: 4 }] }),
+    ).toThrow(/encoder\.0/);
   });
 
   it("warns about an overcomplete code without noise or sparsity", () => {

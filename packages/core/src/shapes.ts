@@ -43,11 +43,9 @@ export function asPair(v: number | readonly [number, number]): [number, number] 
 }
 
 function refuse(id: string, layer: LayerSpec, message: string, input: number[]): never {
-  throw new AelabError(
-    ErrorCode.ShapeMismatch,
-    `Layer ${id} (${layer.type}) ${message}. Received: input shape ${formatShape(input)}`,
-    { details: { layer: id, inputShape: input } },
-  );
+  throw new AelabError(ErrorCode.ShapeMismatch, `Layer ${id} (${layer.type}) ${message}. Received: input shape ${formatShape(input)}`, {
+    details: { layer: id, inputShape: input },
+  });
 }
 
 function spatial(id: string, layer: LayerSpec, input: number[]): [number, number, number] {
@@ -187,10 +185,7 @@ function addLogVarHead(spec: AutoencoderSpec, layers: LayerInfo[]): string {
       { details: { layer: last.id } },
     );
   }
-  last.params = [
-    ...last.params,
-    ...last.params.map((p) => ({ ...p, name: p.name.replace(/\.(kernel|bias)$/, ".logvar.$1") })),
-  ];
+  last.params = [...last.params, ...last.params.map((p) => ({ ...p, name: p.name.replace(/\.(kernel|bias)$/, ".logvar.$1") }))];
   return last.id;
 }
 

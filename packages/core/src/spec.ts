@@ -176,9 +176,7 @@ export const trainingConfigSchema = z.strictObject({
   /** Backend name or "auto" (fastest available that can train this model). */
   backend: z.string().min(1).default("auto"),
   /** Stop when validation loss has not improved by `minDelta` for `patience` epochs (Keras `EarlyStopping`). */
-  earlyStopping: z
-    .strictObject({ patience: positiveInt, minDelta: z.number().nonnegative().default(0) })
-    .optional(),
+  earlyStopping: z.strictObject({ patience: positiveInt, minDelta: z.number().nonnegative().default(0) }).optional(),
   /**
    * Multiply the learning rate by `factor` when validation loss has not improved
    * by `minDelta` for `patience` epochs, then wait `cooldown` epochs (Keras

@@ -41,10 +41,7 @@ export function gatherRows(t: Float32Tensor, rows: ArrayLike<number>): Float32Te
 
 export function maxAbsDiff(a: Float32Tensor, b: Float32Tensor): number {
   if (a.data.length !== b.data.length) {
-    throw new AelabError(
-      ErrorCode.ShapeMismatch,
-      `Cannot compare tensors of different sizes: ${formatShape(a.shape)} vs ${formatShape(b.shape)}.`,
-    );
+    throw new AelabError(ErrorCode.ShapeMismatch, `Cannot compare tensors of different sizes: ${formatShape(a.shape)} vs ${formatShape(b.shape)}.`);
   }
   let m = 0;
   for (let i = 0; i < a.data.length; i++) {

@@ -74,7 +74,11 @@ describe("dropout", () => {
   it("keeps the shape and has no parameters", () => {
     const { spec } = parseSpec({
       input: { shape: [16] },
-      encoder: [{ type: "dense", units: 8 }, { type: "dropout", rate: 0.5 }, { type: "dense", units: 4, activation: "linear" }],
+      encoder: [
+        { type: "dense", units: 8 },
+        { type: "dropout", rate: 0.5 },
+        { type: "dense", units: 4, activation: "linear" },
+      ],
       decoder: [{ type: "dense", units: 16, activation: "sigmoid" }],
     });
     const layer = inferShapes(spec).layers[1];
@@ -83,13 +87,29 @@ describe("dropout", () => {
   });
 
   it.each([0, 1, -0.1])("refuses rate %s with the path", (rate) => {
-    const e = refusal(() => parseSpec({ input: { shape: [4] }, encoder: [{ type: "dropout", rate }, { type: "dense", units: 2 }], decoder: [{ type: "dense", units: 4 }] }));
+    const e = refusal(() =>
+      parseSpec({
+        input: { shape: [4] },
+        encoder: [
+          { type: "dropout", rate },
+          { type: "dense", units: 2 },
+        ],
+        decoder: [{ type: "dense", units: 4 }],
+      }),
+    );
     expect(e.message).toContain("encoder.0.rate");
   });
 });
 
 describe("standardize scaling", () => {
-  const base = { input: { shape: [4, 4, 3] }, encoder: [{ type: "flatten" }, { type: "dense", units: 4 }], decoder: [{ type: "dense", units: 48 }, { type: "reshape", targetShape: [4, 4, 3] }] };
+  const base = {
+    input: { shape: [4, 4, 3] },
+    encoder: [{ type: "flatten" }, { type: "dense", units: 4 }],
+    decoder: [
+      { type: "dense", units: 48 },
+      { type: "reshape", targetShape: [4, 4, 3] },
+    ],
+  };
 
   it("accepts one value or one per channel", () => {
     expect(() => parseSpec({ ...base, input: { shape: [4, 4, 3], scaling: { type: "standardize", mean: [0.5], std: [0.2] } } })).not.toThrow();
@@ -100,16 +120,24 @@ describe("standardize scaling", () => {
     expect(refusal(() => parseSpec({ ...base, input: { shape: [4, 4, 3], scaling: { type: "standardize", mean: [1, 2], std: [1] } } })).message).toContain(
       "input.scaling.mean needs 1 value or one per channel (3). Received: 2 values",
     );
-    expect(refusal(() => parseSpec({ ...base, loss: "bce", input: { shape: [4, 4, 3], scaling: { type: "standardize", mean: [0], std: [1] } } })).message).toContain(
-      'Received: loss "bce" with scaling "standardize"',
+    expect(
+      refusal(() => parseSpec({ ...base, loss: "bce", input: { shape: [4, 4, 3], scaling: { type: "standardize", mean: [0], std: [1] } } })).message,
+    ).toContain('Received: loss "bce" with scaling "standardize"');
+    expect(refusal(() => parseSpec({ ...base, input: { shape: [4, 4, 3], scaling: { type: "standardize", mean: [0], std: [0] } } })).message).toContain(
+      "input.scaling",
     );
-    expect(refusal(() => parseSpec({ ...base, input: { shape: [4, 4, 3], scaling: { type: "standardize", mean: [0], std: [0] } } })).message).toContain("input.scaling");
   });
 });
 
 describe("training config", () => {
   it("fills Keras's ReduceLROnPlateau defaults", () => {
-    expect(parseTrainingConfig({ reduceLrOnPlateau: {} }).reduceLrOnPlateau).toEqual({ factor: 0.1, patience: 10, minDelta: 1e-4, cooldown: 0, minLearningRate: 0 });
+    expect(parseTrainingConfig({ reduceLrOnPlateau: {} }).reduceLrOnPlateau).toEqual({
+      factor: 0.1,
+      patience: 10,
+      minDelta: 1e-4,
+      cooldown: 0,
+      minLearningRate: 0,
+    });
     expect(refusal(() => parseTrainingConfig({ reduceLrOnPlateau: { factor: 1 } })).message).toContain("reduceLrOnPlateau.factor");
   });
 });
@@ -117,8 +145,15 @@ describe("training config", () => {
 describe("drawTrainingRandomness", () => {
   const { spec } = parseSpec({
     input: { shape: [10] },
-    encoder: [{ type: "dense", units: 6 }, { type: "dropout", rate: 0.25 }, { type: "dense", units: 3, activation: "linear" }],
-    decoder: [{ type: "dropout", rate: 0.5 }, { type: "dense", units: 10, activation: "sigmoid" }],
+    encoder: [
+      { type: "dense", units: 6 },
+      { type: "dropout", rate: 0.25 },
+      { type: "dense", units: 3, activation: "linear" },
+    ],
+    decoder: [
+      { type: "dropout", rate: 0.5 },
+      { type: "dense", units: 10, activation: "sigmoid" },
+    ],
     noise: { type: "gaussian", stddev: 2, clip: [0, 1] },
     variational: { beta: 0.5 },
   });
@@ -163,7 +198,9 @@ describe("generate", () => {
   it("interpolates including both ends", () => {
     const codes = interpolateCodes({ data: Float32Array.of(0, 10), shape: [1, 2] }, { data: Float32Array.of(4, 0), shape: [1, 2] }, 5);
     expect(Array.from(codes.data)).toEqual([0, 10, 1, 7.5, 2, 5, 3, 2.5, 4, 0]);
-    expect(refusal(() => interpolateCodes({ data: Float32Array.of(0), shape: [1, 1] }, { data: Float32Array.of(1), shape: [1, 1] }, 1)).message).toContain("steps=1");
+    expect(refusal(() => interpolateCodes({ data: Float32Array.of(0), shape: [1, 1] }, { data: Float32Array.of(1), shape: [1, 1] }, 1)).message).toContain(
+      "steps=1",
+    );
   });
 
   it("decodes through the model handler", async () => {
@@ -178,6 +215,9 @@ describe("generate", () => {
     expect((await generate(model, vae, { mode: "prior", count: 3, seed: 1 })).shape).toEqual([3, 28, 28, 1]);
     const one = { data: new Float32Array(784), shape: [1, 28, 28, 1] };
     expect((await generate(model, vae, { mode: "interpolate", from: one, to: one, steps: 4 })).shape).toEqual([4, 28, 28, 1]);
-    expect(seen).toEqual([[3, 2], [4, 2]]);
+    expect(seen).toEqual([
+      [3, 2],
+      [4, 2],
+    ]);
   });
 });

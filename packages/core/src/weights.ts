@@ -38,10 +38,16 @@ export function validateWeights(spec: AutoencoderSpec, weights: NeutralWeights):
   for (const p of expected) {
     const t = byName.get(p.name);
     if (!t) {
-      throw new AelabError(ErrorCode.InvalidInput, `Weights are missing parameter ${p.name} ${formatShape(p.shape)}. Received: ${[...byName.keys()].join(", ") || "no tensors"}`);
+      throw new AelabError(
+        ErrorCode.InvalidInput,
+        `Weights are missing parameter ${p.name} ${formatShape(p.shape)}. Received: ${[...byName.keys()].join(", ") || "no tensors"}`,
+      );
     }
     if (t.shape.length !== p.shape.length || t.shape.some((d, i) => d !== p.shape[i]) || t.data.length !== shapeSize(p.shape)) {
-      throw new AelabError(ErrorCode.ShapeMismatch, `Parameter ${p.name} must have shape ${formatShape(p.shape)}. Received: shape ${formatShape(t.shape)} with ${t.data.length} values`);
+      throw new AelabError(
+        ErrorCode.ShapeMismatch,
+        `Parameter ${p.name} must have shape ${formatShape(p.shape)}. Received: shape ${formatShape(t.shape)} with ${t.data.length} values`,
+      );
     }
   }
   if (byName.size !== expected.length) {

@@ -31,11 +31,18 @@ function splitRows(file: string): { cells: string[]; line: number }[] {
 function resolveLabelColumn(file: string, label: string | number | undefined, names: string[] | undefined, width: number): number | undefined {
   if (label === undefined) return undefined;
   if (typeof label === "number") {
-    if (!Number.isInteger(label) || label < 0 || label >= width) throw dataError(file, "line 1", `labelColumn must be a column index in [0, ${width - 1}]`, String(label));
+    if (!Number.isInteger(label) || label < 0 || label >= width)
+      throw dataError(file, "line 1", `labelColumn must be a column index in [0, ${width - 1}]`, String(label));
     return label;
   }
   const index = names?.indexOf(label) ?? -1;
-  if (index < 0) throw dataError(file, "line 1 (header)", `expected a column named ${JSON.stringify(label)}`, names ? names.map((n) => JSON.stringify(n)).join(",") : "no header row");
+  if (index < 0)
+    throw dataError(
+      file,
+      "line 1 (header)",
+      `expected a column named ${JSON.stringify(label)}`,
+      names ? names.map((n) => JSON.stringify(n)).join(",") : "no header row",
+    );
   return index;
 }
 
@@ -56,7 +63,12 @@ export function loadCsv(path: string, options: LoadCsvOptions = {}): Dataset {
   const features = labelIndex === undefined ? width : width - 1;
   const sampleShape = options.shape ?? [features];
   if (sampleShape.reduce((a, b) => a * b, 1) !== features) {
-    throw dataError(path, `line ${rows[0].line}`, `expected ${sampleShape.reduce((a, b) => a * b, 1)} feature columns for shape [${sampleShape.join(",")}]`, `${features} feature columns`);
+    throw dataError(
+      path,
+      `line ${rows[0].line}`,
+      `expected ${sampleShape.reduce((a, b) => a * b, 1)} feature columns for shape [${sampleShape.join(",")}]`,
+      `${features} feature columns`,
+    );
   }
   const data = new Float32Array(body.length * features);
   const labels = labelIndex === undefined ? undefined : new Int32Array(body.length);

@@ -24,7 +24,12 @@ describe("loadFashionMnist (Debian's dataset-fashion-mnist)", () => {
   it("names the folder and the files it looked for when they are missing", () => {
     const tmp = tempDir();
     try {
-      expectDataError(() => fashionMnistFiles("train", tmp.path("")), tmp.path(""), /expected train-images-idx3-ubyte.gz or train-images-idx3-ubyte/, /neither exists/);
+      expectDataError(
+        () => fashionMnistFiles("train", tmp.path("")),
+        tmp.path(""),
+        /expected train-images-idx3-ubyte.gz or train-images-idx3-ubyte/,
+        /neither exists/,
+      );
     } finally {
       tmp.cleanup();
     }

@@ -26,7 +26,7 @@ describe("loadIdx on real Fashion-MNIST", () => {
     expect(max).toBe(1);
     // Fashion-MNIST's mean pixel is about 0.286.
     expect(sum / ds.images.data.length).toBeGreaterThan(0.27);
-    expect(sum / ds.images.data.length).toBeLessThan(0.30);
+    expect(sum / ds.images.data.length).toBeLessThan(0.3);
     const counts = new Array<number>(10).fill(0);
     for (const l of ds.labels ?? []) counts[l]++;
     expect(counts).toEqual(new Array(10).fill(1000));

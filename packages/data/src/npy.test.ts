@@ -17,8 +17,14 @@ describe("loadNpy round trips", () => {
     ["<f8", 8, true],
     [">f8", 8, false],
   ] as const)("reads %s in C and Fortran order exactly", (descr, size, little) => {
-    for (const [fortran, values] of [["False", C_VALUES], ["True", F_VALUES]] as const) {
-      const p = tmp.write(`a-${descr.replace(/[<>]/, (c) => (c === "<" ? "le" : "be"))}-${fortran}.npy`, npyBytes(`{'descr': '${descr}', 'fortran_order': ${fortran}, 'shape': (2, 3), }`, floatBytes(values, size, little)));
+    for (const [fortran, values] of [
+      ["False", C_VALUES],
+      ["True", F_VALUES],
+    ] as const) {
+      const p = tmp.write(
+        `a-${descr.replace(/[<>]/, (c) => (c === "<" ? "le" : "be"))}-${fortran}.npy`,
+        npyBytes(`{'descr': '${descr}', 'fortran_order': ${fortran}, 'shape': (2, 3), }`, floatBytes(values, size, little)),
+      );
       const ds = loadNpy(p, { scaling: "none" });
       expect(ds.images.shape).toEqual([2, 3]);
       expect(Array.from(ds.images.data)).toEqual(Array.from(Float32Array.from(C_VALUES)));
@@ -72,9 +78,15 @@ describe("loadNpy integer dtypes and loadNpyLabels", () => {
     [">i8", 8, false],
   ] as const)("reads %s labels exactly, shape (N,) or (N, 1)", (descr, size, little) => {
     const values = [0, 9, 3, -1];
-    const p = tmp.write(`labels-${size}-${little}.npy`, npyBytes(`{'descr': '${descr}', 'fortran_order': False, 'shape': (4,), }`, intBytes(values, size, little)));
+    const p = tmp.write(
+      `labels-${size}-${little}.npy`,
+      npyBytes(`{'descr': '${descr}', 'fortran_order': False, 'shape': (4,), }`, intBytes(values, size, little)),
+    );
     expect(Array.from(loadNpyLabels(p))).toEqual(values);
-    const q = tmp.write(`labels-col-${size}-${little}.npy`, npyBytes(`{'descr': '${descr}', 'fortran_order': False, 'shape': (4, 1), }`, intBytes(values, size, little)));
+    const q = tmp.write(
+      `labels-col-${size}-${little}.npy`,
+      npyBytes(`{'descr': '${descr}', 'fortran_order': False, 'shape': (4, 1), }`, intBytes(values, size, little)),
+    );
     expect(Array.from(loadNpyLabels(q))).toEqual(values);
   });
 

@@ -45,7 +45,8 @@ export function parseNpyHeader(bytes: Uint8Array, file: string): NpyHeader {
   const headerLen = lenSize === 2 ? view.getUint16(8, true) : view.getUint32(8, true);
   const start = 8 + lenSize;
   const dataOffset = start + headerLen;
-  if (bytes.length < dataOffset) throw dataError(file, `offset ${bytes.length}`, `expected a ${headerLen}-byte header ending at offset ${dataOffset}`, `file ends at ${bytes.length} bytes`);
+  if (bytes.length < dataOffset)
+    throw dataError(file, `offset ${bytes.length}`, `expected a ${headerLen}-byte header ending at offset ${dataOffset}`, `file ends at ${bytes.length} bytes`);
   const text = new TextDecoder(major === 3 ? "utf-8" : "latin1").decode(bytes.subarray(start, dataOffset));
   return { ...parseHeaderDict(text, file), dataOffset };
 }
@@ -57,7 +58,10 @@ function parseHeaderDict(text: string, file: string): Omit<NpyHeader, "dataOffse
   if (!fortran) throw dataError(file, "header field 'fortran_order'", "expected 'fortran_order': True or False", JSON.stringify(text.trim()));
   const shape = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text);
   if (!shape) throw dataError(file, "header field 'shape'", "expected a 'shape' tuple", JSON.stringify(text.trim()));
-  const parts = shape[1].split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const parts = shape[1]
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   if (parts.some((p) => !/^\d+L?$/.test(p))) throw dataError(file, "header field 'shape'", "expected non-negative integer dimensions", `(${shape[1]})`);
   return { descr: descr[1], fortranOrder: fortran[1] === "True", shape: parts.map((p) => parseInt(p, 10)) };
 }
@@ -96,7 +100,12 @@ function readNpy<T extends Float32Array | Float64Array>(path: string, make: (n: 
   const count = header.shape.reduce((a, b) => a * b, 1);
   const expectedEnd = header.dataOffset + count * dtype.size;
   if (bytes.length !== expectedEnd) {
-    throw dataError(path, `offset ${Math.min(bytes.length, expectedEnd)}`, `expected ${count} values of ${header.descr} for shape (${header.shape.join(", ")}), i.e. ${expectedEnd} bytes`, `${bytes.length} bytes`);
+    throw dataError(
+      path,
+      `offset ${Math.min(bytes.length, expectedEnd)}`,
+      `expected ${count} values of ${header.descr} for shape (${header.shape.join(", ")}), i.e. ${expectedEnd} bytes`,
+      `${bytes.length} bytes`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const values = make(count);

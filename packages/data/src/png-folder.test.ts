@@ -87,8 +87,12 @@ describe("loadPngFolder decodes what pngjs cannot encode (written chunk by chunk
     expect(ds.images.shape).toEqual([1, 1, 4, 3]);
     expect(Array.from(ds.images.data)).toEqual(indices.flatMap((i) => palette[i].map((v) => v / 255)));
     const withAlpha = rawPngBytes({ width: 4, height: 1, colorType: 3, depth, samples: indices, palette, trns: [255, 51] });
-    expect(Array.from(one(`pala${depth}`, withAlpha, { scaling: "none" }).images.data)).toEqual(f32([255, 0, 0, 0, 0, over(255, 51, 255, 1), 0, 0, over(255, 51, 255, 1), 255, 0, 0]));
-    expect(Array.from(one(`pala${depth}`, withAlpha, { channels: 4, scaling: "none" }).images.data)).toEqual([255, 0, 0, 255, 0, 0, 255, 51, 0, 0, 255, 51, 255, 0, 0, 255]);
+    expect(Array.from(one(`pala${depth}`, withAlpha, { scaling: "none" }).images.data)).toEqual(
+      f32([255, 0, 0, 0, 0, over(255, 51, 255, 1), 0, 0, over(255, 51, 255, 1), 255, 0, 0]),
+    );
+    expect(Array.from(one(`pala${depth}`, withAlpha, { channels: 4, scaling: "none" }).images.data)).toEqual([
+      255, 0, 0, 255, 0, 0, 255, 51, 0, 0, 255, 51, 255, 0, 0, 255,
+    ]);
   });
 
   it("gray with a tRNS colour: that gray value is fully transparent", () => {
@@ -120,7 +124,12 @@ describe("loadPngFolder layouts and the channel rule", () => {
     const ds = loadPngFolder(tmp.path("test-classes"), { classNames: ["apple", "zebra"] });
     expect(Array.from(ds.labels ?? [])).toEqual([1]);
     tmp.write("test-classes/mango/q.png", gray(9));
-    expectDataError(() => loadPngFolder(tmp.path("test-classes"), { classNames: ["apple", "zebra"] }), tmp.path("test-classes/mango"), /expected a class folder named one of "apple", "zebra"/, /"mango"/);
+    expectDataError(
+      () => loadPngFolder(tmp.path("test-classes"), { classNames: ["apple", "zebra"] }),
+      tmp.path("test-classes/mango"),
+      /expected a class folder named one of "apple", "zebra"/,
+      /"mango"/,
+    );
   });
 
   it("a flat folder has no labels; one colour image among gray ones makes three channels", () => {

@@ -56,7 +56,9 @@ const sampleMax = (h: PngHeader) => (h.colorType === 3 ? 255 : 2 ** h.depth - 1)
 function entries(dir: string): { pngs: string[]; folders: string[] } {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => !n.startsWith(".")).sort();
+    names = readdirSync(dir)
+      .filter((n) => !n.startsWith("."))
+      .sort();
   } catch (cause) {
     throw dataError(dir, "folder", "expected a readable folder of PNG images", (cause as NodeJS.ErrnoException).code ?? String(cause), cause);
   }
@@ -73,7 +75,12 @@ function entries(dir: string): { pngs: string[]; folders: string[] } {
 function listImages(dir: string, given: readonly string[] | undefined): { files: { path: string; label: number }[]; classNames?: string[] } {
   const { pngs, folders } = entries(dir);
   if (pngs.length > 0 && folders.length > 0) {
-    throw dataError(dir, "folder", "expected either class folders (dir/<class>/*.png) or PNG files (dir/*.png), not both", `${pngs.length} .png files and folders ${folders.map((f) => JSON.stringify(f)).join(", ")}`);
+    throw dataError(
+      dir,
+      "folder",
+      "expected either class folders (dir/<class>/*.png) or PNG files (dir/*.png), not both",
+      `${pngs.length} .png files and folders ${folders.map((f) => JSON.stringify(f)).join(", ")}`,
+    );
   }
   if (pngs.length > 0) return { files: pngs.map((n) => ({ path: join(dir, n), label: -1 })) };
   if (folders.length === 0) throw dataError(dir, "folder", "expected .png files or class folders holding them", "neither");
@@ -81,7 +88,13 @@ function listImages(dir: string, given: readonly string[] | undefined): { files:
   const files: { path: string; label: number }[] = [];
   for (const folder of folders) {
     const label = classNames.indexOf(folder);
-    if (label < 0) throw dataError(join(dir, folder), "folder", `expected a class folder named one of ${classNames.map((c) => JSON.stringify(c)).join(", ")} (the training classes)`, JSON.stringify(folder));
+    if (label < 0)
+      throw dataError(
+        join(dir, folder),
+        "folder",
+        `expected a class folder named one of ${classNames.map((c) => JSON.stringify(c)).join(", ")} (the training classes)`,
+        JSON.stringify(folder),
+      );
     const inner = entries(join(dir, folder)).pngs;
     if (inner.length === 0) throw dataError(join(dir, folder), "folder", "expected at least one .png file in each class folder", "none");
     for (const n of inner) files.push({ path: join(dir, folder, n), label });
@@ -117,12 +130,22 @@ function checkChunks(bytes: Uint8Array, view: DataView, path: string): void {
     last = String.fromCharCode(...bytes.subarray(offset + 4, offset + 8));
     const end = offset + 12 + length;
     if (end > bytes.length) {
-      throw dataError(path, `offset ${offset}`, `expected the ${JSON.stringify(last)} chunk's ${length} data bytes and CRC to end at offset ${end}; the file is truncated`, `file ends at ${bytes.length} bytes`);
+      throw dataError(
+        path,
+        `offset ${offset}`,
+        `expected the ${JSON.stringify(last)} chunk's ${length} data bytes and CRC to end at offset ${end}; the file is truncated`,
+        `file ends at ${bytes.length} bytes`,
+      );
     }
     if (last === "IEND") return;
     offset = end;
   }
-  throw dataError(path, `offset ${offset}`, "expected an IEND chunk closing the file; the file is truncated", `file ends at ${bytes.length} bytes after a ${JSON.stringify(last)} chunk`);
+  throw dataError(
+    path,
+    `offset ${offset}`,
+    "expected an IEND chunk closing the file; the file is truncated",
+    `file ends at ${bytes.length} bytes after a ${JSON.stringify(last)} chunk`,
+  );
 }
 
 function checkConsistent(files: PngFile[], scaling: Scaling): void {
@@ -131,10 +154,20 @@ function checkConsistent(files: PngFile[], scaling: Scaling): void {
     const a = first.header;
     const b = f.header;
     if (a.width !== b.width || a.height !== b.height) {
-      throw dataError(f.path, "IHDR", `expected ${a.width}x${a.height} (width x height) like ${first.path}; all images must share a size`, `${b.width}x${b.height}`);
+      throw dataError(
+        f.path,
+        "IHDR",
+        `expected ${a.width}x${a.height} (width x height) like ${first.path}; all images must share a size`,
+        `${b.width}x${b.height}`,
+      );
     }
     if (scaling === "none" && sampleMax(a) !== sampleMax(b)) {
-      throw dataError(f.path, "IHDR", `scaling "none" keeps raw samples, so every image needs samples up to ${sampleMax(a)} like ${first.path}; use scaling "unit" to mix bit depths`, `bit depth ${b.depth}, colour type ${b.colorType} (samples up to ${sampleMax(b)})`);
+      throw dataError(
+        f.path,
+        "IHDR",
+        `scaling "none" keeps raw samples, so every image needs samples up to ${sampleMax(a)} like ${first.path}; use scaling "unit" to mix bit depths`,
+        `bit depth ${b.depth}, colour type ${b.colorType} (samples up to ${sampleMax(b)})`,
+      );
     }
   }
 }

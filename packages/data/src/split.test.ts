@@ -26,7 +26,9 @@ describe("splitDataset with a test fraction", () => {
 
   it("refuses fractions that leave no training rows", () => {
     expect(() => splitDataset(toy(10), { validationFraction: 0.5, testFraction: 0.5, seed: 1 })).toThrow(/testFraction .* Received: 0.5/);
-    expect(() => splitDataset(toy(2), { validationFraction: 0.3, testFraction: 0.3, seed: 1 })).toThrow(/too few samples for a validation and test split. Received: 2 samples/);
+    expect(() => splitDataset(toy(2), { validationFraction: 0.3, testFraction: 0.3, seed: 1 })).toThrow(
+      /too few samples for a validation and test split. Received: 2 samples/,
+    );
   });
 });
 
@@ -55,6 +57,8 @@ describe("standardisation", () => {
   it("applies one-value statistics to every channel, and refuses a wrong count", () => {
     const t = { data: Float32Array.from([1, 2, 3]), shape: [1, 3] };
     expect(Array.from(standardize(t, { type: "standardize", mean: [1], std: [2] }).data)).toEqual([0, 0.5, 1]);
-    expect(() => standardize(t, { type: "standardize", mean: [1, 2], std: [1] })).toThrow(/scaling.mean needs 1 value or one per channel \(3\). Received: 2 values/);
+    expect(() => standardize(t, { type: "standardize", mean: [1, 2], std: [1] })).toThrow(
+      /scaling.mean needs 1 value or one per channel \(3\). Received: 2 values/,
+    );
   });
 });

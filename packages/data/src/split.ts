@@ -32,7 +32,10 @@ export function splitDataset(dataset: Dataset, options: SplitOptions): Split {
   const nVal = Math.max(1, Math.round(n * f));
   const nTest = t > 0 ? Math.max(1, Math.round(n * t)) : 0;
   if (nVal + nTest >= n) {
-    throw new AelabError(ErrorCode.InvalidConfig, `The dataset has too few samples for a ${nTest > 0 ? "validation and test" : "validation"} split. Received: ${n} samples`);
+    throw new AelabError(
+      ErrorCode.InvalidConfig,
+      `The dataset has too few samples for a ${nTest > 0 ? "validation and test" : "validation"} split. Received: ${n} samples`,
+    );
   }
   const perm = new Random(options.seed).permutation(n);
   const validationIndices = perm.slice(0, nVal).sort();

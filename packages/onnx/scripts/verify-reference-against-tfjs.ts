@@ -35,7 +35,12 @@ const F = 2;
 for (const padding of ["same", "valid"] as const)
   for (const kh of [1, 2, 3, 4, 5])
     for (const s of [1, 2, 3])
-      for (const [h, w] of [[5, 7], [6, 4], [7, 7], [8, 3]]) {
+      for (const [h, w] of [
+        [5, 7],
+        [6, 4],
+        [7, 7],
+        [8, 3],
+      ]) {
         const kw = kh === 5 ? 2 : kh;
         if (padding === "valid" && (h < kh || w < kw)) continue;
         const label = `${padding} k${kh}x${kw} s${s} ${h}x${w}`;

@@ -65,7 +65,25 @@ export const ONNX_COMPATIBILITY = {
     full: ["reconstruction"],
   },
   /** Every operator an export can contain. */
-  operators: ["Add", "Conv", "ConvTranspose", "Elu", "Erf", "Flatten", "Gemm", "Identity", "LeakyRelu", "MaxPool", "Mul", "Relu", "Reshape", "Resize", "Sigmoid", "Tanh", "Transpose"],
+  operators: [
+    "Add",
+    "Conv",
+    "ConvTranspose",
+    "Elu",
+    "Erf",
+    "Flatten",
+    "Gemm",
+    "Identity",
+    "LeakyRelu",
+    "MaxPool",
+    "Mul",
+    "Relu",
+    "Reshape",
+    "Resize",
+    "Sigmoid",
+    "Tanh",
+    "Transpose",
+  ],
 } as const satisfies {
   irVersion: number;
   opset: number;

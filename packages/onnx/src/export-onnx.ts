@@ -46,11 +46,15 @@ function unsupported(message: string, received: string): never {
 
 function checkAgainstTable(options: ExportOnnxOptions): void {
   const t = ONNX_COMPATIBILITY;
-  if (!(t.parts as readonly string[]).includes(options.part)) unsupported(`ONNX export part must be one of ${t.parts.join(", ")}`, `part=${JSON.stringify(options.part)}`);
+  if (!(t.parts as readonly string[]).includes(options.part))
+    unsupported(`ONNX export part must be one of ${t.parts.join(", ")}`, `part=${JSON.stringify(options.part)}`);
   const layout = options.layout ?? "nhwc";
-  if (!(t.layouts as readonly string[]).includes(layout)) unsupported(`ONNX export layout must be one of ${t.layouts.join(", ")}`, `layout=${JSON.stringify(layout)}`);
-  if (options.opset !== undefined && options.opset !== t.opset) unsupported(`The exporter writes opset ${t.opset} only (see ONNX_COMPATIBILITY)`, `opset=${options.opset}`);
-  if (options.irVersion !== undefined && options.irVersion !== t.irVersion) unsupported(`The exporter writes IR version ${t.irVersion} only (see ONNX_COMPATIBILITY)`, `irVersion=${options.irVersion}`);
+  if (!(t.layouts as readonly string[]).includes(layout))
+    unsupported(`ONNX export layout must be one of ${t.layouts.join(", ")}`, `layout=${JSON.stringify(layout)}`);
+  if (options.opset !== undefined && options.opset !== t.opset)
+    unsupported(`The exporter writes opset ${t.opset} only (see ONNX_COMPATIBILITY)`, `opset=${options.opset}`);
+  if (options.irVersion !== undefined && options.irVersion !== t.irVersion)
+    unsupported(`The exporter writes IR version ${t.irVersion} only (see ONNX_COMPATIBILITY)`, `irVersion=${options.irVersion}`);
   const problems = onnxSupport(options.spec).missing;
   if (problems.length > 0) throw new AelabError(ErrorCode.ExportUnsupported, problems[0], { details: { problems, compatibility: ONNX_COMPATIBILITY } });
 }
@@ -65,13 +69,21 @@ function checkFinite(weights: NeutralWeights): void {
 function checkSelfTest(selfTest: OnnxSelfTest, inputShape: number[], outputShape: number[]): void {
   const check = (what: string, t: Float32Tensor, sample: number[]) => {
     const ok = t.shape.length === sample.length + 1 && sample.every((d, i) => d === t.shape[i + 1]) && t.data.length === t.shape.reduce((a, b) => a * b, 1);
-    if (!ok) throw new AelabError(ErrorCode.InvalidInput, `selfTest.${what} must have shape [batch,${sample.join(",")}] in the exported layout. Received: shape ${formatShape(t.shape)} with ${t.data.length} values`);
-    if (!t.shape[0] || t.data.some((v) => !Number.isFinite(v))) throw new AelabError(ErrorCode.InvalidInput, `selfTest.${what} must hold at least one sample of finite values. Received: shape ${formatShape(t.shape)}`);
+    if (!ok)
+      throw new AelabError(
+        ErrorCode.InvalidInput,
+        `selfTest.${what} must have shape [batch,${sample.join(",")}] in the exported layout. Received: shape ${formatShape(t.shape)} with ${t.data.length} values`,
+      );
+    if (!t.shape[0] || t.data.some((v) => !Number.isFinite(v)))
+      throw new AelabError(ErrorCode.InvalidInput, `selfTest.${what} must hold at least one sample of finite values. Received: shape ${formatShape(t.shape)}`);
   };
   check("input", selfTest.input, inputShape);
   check("output", selfTest.output, outputShape);
   if (selfTest.input.shape[0] !== selfTest.output.shape[0]) {
-    throw new AelabError(ErrorCode.InvalidInput, `selfTest input and output must have the same batch size. Received: ${selfTest.input.shape[0]} and ${selfTest.output.shape[0]}`);
+    throw new AelabError(
+      ErrorCode.InvalidInput,
+      `selfTest input and output must have the same batch size. Received: ${selfTest.input.shape[0]} and ${selfTest.output.shape[0]}`,
+    );
   }
 }
 
@@ -94,7 +106,9 @@ export function onnxSupport(spec: AutoencoderSpec): { ok: boolean; missing: stri
     }
     const activation: unknown = "activation" in layer ? layer.activation : "linear";
     if (typeof activation !== "string" || !Object.hasOwn(t.activations, activation)) {
-      missing.push(`Layer ${id} has an activation ONNX export does not support; supported are ${Object.keys(t.activations).join(", ")}. Received: activation=${JSON.stringify(activation)}`);
+      missing.push(
+        `Layer ${id} has an activation ONNX export does not support; supported are ${Object.keys(t.activations).join(", ")}. Received: activation=${JSON.stringify(activation)}`,
+      );
     }
   }
   return { ok: missing.length === 0, missing };
@@ -119,7 +133,11 @@ export async function exportOnnx(options: ExportOnnxOptions): Promise<Uint8Array
   validateWeights(spec, weights);
   checkFinite(weights);
   const reserved = Object.keys(options.metadata ?? {}).filter((k) => EXPORTER_KEYS.has(k));
-  if (reserved.length > 0) throw new AelabError(ErrorCode.InvalidInput, `Metadata keys ${[...EXPORTER_KEYS].join(", ")} are written by the exporter. Received: ${reserved.join(", ")}`);
+  if (reserved.length > 0)
+    throw new AelabError(
+      ErrorCode.InvalidInput,
+      `Metadata keys ${[...EXPORTER_KEYS].join(", ")} are written by the exporter. Received: ${reserved.join(", ")}`,
+    );
   const built = buildGraph({ name: spec.name, shapes, weights, part, layout });
   if (options.selfTest) checkSelfTest(options.selfTest, built.inputShape, built.outputShape);
   const props: Record<string, string> = {

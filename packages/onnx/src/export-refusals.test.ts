@@ -17,10 +17,19 @@ describe("requests outside ONNX_COMPATIBILITY are refused with EXPORT_UNSUPPORTE
     ["another IR version", () => exportOnnx({ spec, weights, part: "full", irVersion: 10 }), /IR version 8 only.*Received: irVersion=10$/],
     ["an unknown part", () => exportOnnx({ spec, weights, part: "middle" as OnnxPart }), /Received: part="middle"$/],
     ["an unknown layout", () => exportOnnx({ spec, weights, part: "full", layout: "nchwc" as OnnxLayout }), /Received: layout="nchwc"$/],
-    ["an unknown layer type", () => exportOnnx({ spec: withLayer({ type: "lstm", units: 4 }), weights, part: "full" }), /Layer decoder\.1 cannot be exported.*Received: type="lstm"$/],
+    [
+      "an unknown layer type",
+      () => exportOnnx({ spec: withLayer({ type: "lstm", units: 4 }), weights, part: "full" }),
+      /Layer decoder\.1 cannot be exported.*Received: type="lstm"$/,
+    ],
     [
       "an unknown activation",
-      () => exportOnnx({ spec: { ...spec, encoder: [spec.encoder[0], { type: "dense", units: 16, activation: "swish" } as unknown as LayerSpec] }, weights, part: "encoder" }),
+      () =>
+        exportOnnx({
+          spec: { ...spec, encoder: [spec.encoder[0], { type: "dense", units: 16, activation: "swish" } as unknown as LayerSpec] },
+          weights,
+          part: "encoder",
+        }),
       /Layer encoder\.1 has an activation.*Received: activation="swish"$/,
     ],
   ];

@@ -64,14 +64,19 @@ describe("dropout exports as the identity", () => {
     // The reference ignores dropout too: bit-identical outputs.
     expect([...referenceForward({ spec, weights, part: "full", input: x }).data]).toEqual([...referenceForward({ ...plain, part: "full", input: x }).data]);
     for (const layout of ["nhwc", "nchw"] as const) {
-      const ops = async (s: AutoencoderSpec, w: NeutralWeights) => (decodeModel(await exportOnnx({ spec: s, weights: w, part: "full", layout })).graph?.node ?? []).map((n) => n.op_type);
+      const ops = async (s: AutoencoderSpec, w: NeutralWeights) =>
+        (decodeModel(await exportOnnx({ spec: s, weights: w, part: "full", layout })).graph?.node ?? []).map((n) => n.op_type);
       expect(await ops(spec, weights)).toEqual(await ops(plain.spec, plain.weights));
     }
     expect(ONNX_COMPATIBILITY.layers.dropout).toEqual([]);
   });
 
   it("an encoder of dropout alone is an Identity from input to code", async () => {
-    const tiny: AutoencoderSpec = { ...presetSpec("dense", { inputShape: [4], hiddenSize: 4 }), encoder: [{ type: "dropout", rate: 0.5 }], decoder: [{ type: "dropout", rate: 0.5 }] };
+    const tiny: AutoencoderSpec = {
+      ...presetSpec("dense", { inputShape: [4], hiddenSize: 4 }),
+      encoder: [{ type: "dropout", rate: 0.5 }],
+      decoder: [{ type: "dropout", rate: 0.5 }],
+    };
     const model = decodeModel(await exportOnnx({ spec: tiny, weights: { format: "aelab-weights/1", tensors: [] }, part: "full" }));
     expect(model.graph?.node?.map((n) => [n.op_type, n.input, n.output])).toEqual([["Identity", ["input"], ["reconstruction"]]]);
   });

@@ -88,7 +88,10 @@ describe("exportOnnx input checks", () => {
   it("refuses non-finite weights", async () => {
     const bad = testWeights(spec, 5);
     bad.tensors[0].data[3] = Number.NaN;
-    await expect(exportOnnx({ spec, weights: bad, part: "full" })).rejects.toMatchObject({ code: "INVALID_INPUT", message: expect.stringMatching(/Received: encoder\.0\.kernel\[3\]=NaN/) });
+    await expect(exportOnnx({ spec, weights: bad, part: "full" })).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+      message: expect.stringMatching(/Received: encoder\.0\.kernel\[3\]=NaN/),
+    });
   });
 
   it("refuses weights that do not fit the spec", async () => {
@@ -140,9 +143,13 @@ describe("aelab.input_scaling", () => {
 
   it("refuses a value that is no scaling, or that contradicts the spec, with INVALID_DATA", async () => {
     const unit = await exportOnnx({ spec, weights, part: "full" });
-    expect(() => readOnnxMetadata(withProp(unit, METADATA_KEYS.inputScaling, "minmax"))).toThrow(/aelab\.input_scaling must be "unit", "none" or a JSON.*Received: "minmax"$/);
+    expect(() => readOnnxMetadata(withProp(unit, METADATA_KEYS.inputScaling, "minmax"))).toThrow(
+      /aelab\.input_scaling must be "unit", "none" or a JSON.*Received: "minmax"$/,
+    );
     expect(() => readOnnxMetadata(withProp(unit, METADATA_KEYS.inputScaling, '{"type":"standardize","mean":[0],"std":[0]}'))).toThrow(/Received: "\{/);
-    expect(() => readOnnxMetadata(withProp(unit, METADATA_KEYS.inputScaling, "none"))).toThrow(/must agree with the spec's input\.scaling\. Received: "none" vs "unit"$/);
+    expect(() => readOnnxMetadata(withProp(unit, METADATA_KEYS.inputScaling, "none"))).toThrow(
+      /must agree with the spec's input\.scaling\. Received: "none" vs "unit"$/,
+    );
     try {
       readOnnxMetadata(withProp(unit, METADATA_KEYS.inputScaling, "minmax"));
     } catch (error) {

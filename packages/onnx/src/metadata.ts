@@ -152,7 +152,8 @@ function aelabMetadata(props: Record<string, string>): AelabOnnxMetadata | undef
   if (props[METADATA_KEYS.format] === undefined) return undefined;
   const read = (key: string): string => {
     const v = props[key];
-    if (v === undefined) throw new AelabError(ErrorCode.InvalidData, `An aelab ONNX file must carry metadata ${key}. Received: keys ${Object.keys(props).join(", ")}`);
+    if (v === undefined)
+      throw new AelabError(ErrorCode.InvalidData, `An aelab ONNX file must carry metadata ${key}. Received: keys ${Object.keys(props).join(", ")}`);
     return v;
   };
   const format = read(METADATA_KEYS.format);

@@ -19,11 +19,7 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { randomUUID } from "node:crypto";
-import {
-  parsePostgresUrl,
-  postgresPoolConfig,
-  sqliteFilePath,
-} from "../src/internal/database-url.ts";
+import { parsePostgresUrl, postgresPoolConfig, sqliteFilePath } from "../src/internal/database-url.ts";
 
 type SqliteAdapter = Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>;
 type PgAdapter = Awaited<ReturnType<PrismaPg["connect"]>>;
@@ -49,9 +45,7 @@ function relabelPgTypes(queryable: object): void {
     const result = await original(query);
     const fields = (result as { fields?: PgField[] } | undefined)?.fields;
     if (Array.isArray(fields)) {
-      for (const field of fields)
-        field.dataTypeID =
-          PG_TYPE_RELABEL[field.dataTypeID] ?? field.dataTypeID;
+      for (const field of fields) field.dataTypeID = PG_TYPE_RELABEL[field.dataTypeID] ?? field.dataTypeID;
     }
     return result;
   };
@@ -72,10 +66,7 @@ function patchPgAdapter(adapter: PgAdapter): PgAdapter {
 export function migratePg(url: string): PrismaPg {
   const target = parsePostgresUrl(url);
   const { connectionString } = target;
-  const factory = new PrismaPg(
-    { ...postgresPoolConfig(target), allowExitOnIdle: true },
-    target.schema ? { schema: target.schema } : undefined,
-  );
+  const factory = new PrismaPg({ ...postgresPoolConfig(target), allowExitOnIdle: true }, target.schema ? { schema: target.schema } : undefined);
   const connect = factory.connect.bind(factory);
   factory.connect = async () => patchPgAdapter(await connect());
   factory.connectToShadowDb = async () => {
@@ -92,9 +83,7 @@ export function migratePg(url: string): PrismaPg {
     const dispose = shadow.dispose.bind(shadow);
     shadow.dispose = async () => {
       await dispose();
-      await main.executeScript(
-        `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`,
-      );
+      await main.executeScript(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
       await main.dispose();
     };
     return shadow;
@@ -120,7 +109,6 @@ export function migrateSqlite(url: string): PrismaBetterSQLite3 {
     url: `file:${sqliteFilePath(url)}`,
   });
   const connectToShadowDb = factory.connectToShadowDb.bind(factory);
-  factory.connectToShadowDb = async () =>
-    routeScriptsToExec(await connectToShadowDb());
+  factory.connectToShadowDb = async () => routeScriptsToExec(await connectToShadowDb());
   return factory;
 }

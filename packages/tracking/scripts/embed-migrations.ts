@@ -30,9 +30,7 @@ function readMigrations(provider: (typeof providers)[number]) {
     });
 }
 
-const embedded = Object.fromEntries(
-  providers.map((provider) => [provider, readMigrations(provider)]),
-);
+const embedded = Object.fromEntries(providers.map((provider) => [provider, readMigrations(provider)]));
 const out = join(root, "src", "generated", "migrations.ts");
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(

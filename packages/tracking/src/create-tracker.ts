@@ -4,27 +4,11 @@
  */
 import { AelabError, ErrorCode, describeValue } from "@aelab/core";
 import { MIGRATIONS } from "./generated/migrations.ts";
-import {
-  parseDatabaseUrl,
-  redactUrl,
-  resolveDatabaseUrl,
-  type DatabaseProvider,
-  type PostgresTarget,
-} from "./internal/database-url.ts";
-import {
-  migratePostgres,
-  pendingPostgresMigrations,
-} from "./internal/migrate-postgres.ts";
-import {
-  migrateSqliteFile,
-  pendingSqliteMigrations,
-} from "./internal/migrate-sqlite.ts";
+import { parseDatabaseUrl, redactUrl, resolveDatabaseUrl, type DatabaseProvider, type PostgresTarget } from "./internal/database-url.ts";
+import { migratePostgres, pendingPostgresMigrations } from "./internal/migrate-postgres.ts";
+import { migrateSqliteFile, pendingSqliteMigrations } from "./internal/migrate-sqlite.ts";
 import type { MigrationReport } from "./internal/migration-plan.ts";
-import {
-  createPostgresPool,
-  openPostgresClient,
-  openSqliteClient,
-} from "./internal/prisma-client.ts";
+import { createPostgresPool, openPostgresClient, openSqliteClient } from "./internal/prisma-client.ts";
 import { PrismaTracker } from "./internal/prisma-tracker.ts";
 import type { Tracker } from "./tracker.ts";
 import { causeText } from "./internal/cause-text.ts";
@@ -47,11 +31,7 @@ export interface CreateTrackerOptions {
   migrate?: boolean;
 }
 
-function pendingError(
-  provider: DatabaseProvider,
-  url: string,
-  pending: string[],
-): AelabError {
+function pendingError(provider: DatabaseProvider, url: string, pending: string[]): AelabError {
   return new AelabError(
     ErrorCode.Tracking,
     `Expected the ${provider} tracking database to be migrated; run \`aelab db migrate\` (migrateDatabase). Received: url=${redactUrl(url)}, pending=${describeValue(pending)}`,
@@ -59,20 +39,13 @@ function pendingError(
   );
 }
 
-async function openPostgres(
-  target: PostgresTarget,
-  url: string,
-  migrate: boolean,
-): Promise<Tracker> {
+async function openPostgres(target: PostgresTarget, url: string, migrate: boolean): Promise<Tracker> {
   if (migrate) await migratePostgres(target, MIGRATIONS.postgres);
   const pool = createPostgresPool(target);
   try {
     const client = await pool.connect();
     try {
-      const pending = await pendingPostgresMigrations(
-        client,
-        MIGRATIONS.postgres,
-      );
+      const pending = await pendingPostgresMigrations(client, MIGRATIONS.postgres);
       if (pending.length > 0) throw pendingError("postgres", url, pending);
     } finally {
       client.release();
@@ -80,13 +53,9 @@ async function openPostgres(
   } catch (cause) {
     await pool.end().catch(() => undefined);
     if (cause instanceof AelabError) throw cause;
-    throw new AelabError(
-      ErrorCode.Tracking,
-      `Expected to connect to the PostgreSQL tracking database (${causeText(cause)}). Received: url=${redactUrl(url)}`,
-      {
-        cause,
-      },
-    );
+    throw new AelabError(ErrorCode.Tracking, `Expected to connect to the PostgreSQL tracking database (${causeText(cause)}). Received: url=${redactUrl(url)}`, {
+      cause,
+    });
   }
   return new PrismaTracker(await openPostgresClient(pool, target), "postgres");
 }
@@ -103,13 +72,10 @@ async function openPostgres(
  * await tracker.close();
  * ```
  */
-export async function createTracker(
-  options: CreateTrackerOptions = {},
-): Promise<Tracker> {
+export async function createTracker(options: CreateTrackerOptions = {}): Promise<Tracker> {
   const url = resolveDatabaseUrl(options.url);
   const target = parseDatabaseUrl(url);
-  if (target.provider === "postgres")
-    return openPostgres(target, url, options.migrate ?? false);
+  if (target.provider === "postgres") return openPostgres(target, url, options.migrate ?? false);
   if (options.migrate ?? true) {
     migrateSqliteFile(target.path, MIGRATIONS.sqlite);
   } else {
@@ -117,11 +83,7 @@ export async function createTracker(
     try {
       pending = pendingSqliteMigrations(target.path, MIGRATIONS.sqlite);
     } catch (cause) {
-      throw new AelabError(
-        ErrorCode.Tracking,
-        `Expected an existing SQLite tracking database. Received: url=${redactUrl(url)}`,
-        { cause },
-      );
+      throw new AelabError(ErrorCode.Tracking, `Expected an existing SQLite tracking database. Received: url=${redactUrl(url)}`, { cause });
     }
     if (pending.length > 0) throw pendingError("sqlite", url, pending);
   }
@@ -144,13 +106,9 @@ export async function migrateDatabase(url?: string): Promise<string[]> {
 }
 
 /** migrateDatabase, also reporting migrations the database has but this version does not know. */
-export async function migrateDatabaseWithReport(
-  url?: string,
-): Promise<MigrationReport> {
+export async function migrateDatabaseWithReport(url?: string): Promise<MigrationReport> {
   const target = parseDatabaseUrl(resolveDatabaseUrl(url));
-  return target.provider === "postgres"
-    ? migratePostgres(target, MIGRATIONS.postgres)
-    : migrateSqliteFile(target.path, MIGRATIONS.sqlite);
+  return target.provider === "postgres" ? migratePostgres(target, MIGRATIONS.postgres) : migrateSqliteFile(target.path, MIGRATIONS.sqlite);
 }
 
 /**
@@ -158,12 +116,8 @@ export async function migrateDatabaseWithReport(
  * `crashed`; returns how many. Takes an open tracker, or a URL (opened and
  * closed around the call).
  */
-export async function markStaleRunsCrashed(
-  trackerOrUrl: Tracker | string,
-  options: { staleAfterMs: number },
-): Promise<number> {
-  if (typeof trackerOrUrl !== "string")
-    return trackerOrUrl.reapStaleRuns(options.staleAfterMs);
+export async function markStaleRunsCrashed(trackerOrUrl: Tracker | string, options: { staleAfterMs: number }): Promise<number> {
+  if (typeof trackerOrUrl !== "string") return trackerOrUrl.reapStaleRuns(options.staleAfterMs);
   const tracker = await createTracker({ url: trackerOrUrl });
   try {
     return await tracker.reapStaleRuns(options.staleAfterMs);

@@ -2,17 +2,8 @@
  * @aelab/tracking — the experiment tracking store (experiments, sweeps, runs,
  * params, metrics, artifacts) on SQLite or PostgreSQL, through Prisma 6.
  */
-export {
-  createTracker,
-  migrateDatabase,
-  migrateDatabaseWithReport,
-  markStaleRunsCrashed,
-} from "./create-tracker.ts";
-export type {
-  CreateTrackerOptions,
-  DatabaseProvider,
-  MigrationReport,
-} from "./create-tracker.ts";
+export { createTracker, migrateDatabase, migrateDatabaseWithReport, markStaleRunsCrashed } from "./create-tracker.ts";
+export type { CreateTrackerOptions, DatabaseProvider, MigrationReport } from "./create-tracker.ts";
 export { DEFAULT_DATABASE_URL } from "./internal/database-url.ts";
 export { DEFAULT_PCA_METRIC } from "./internal/run-query.ts";
 export { RUN_STATUSES } from "./tracker.ts";

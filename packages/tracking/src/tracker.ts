@@ -4,14 +4,7 @@
  * No Prisma type appears here: implementations map rows to these domain objects.
  */
 
-export const RUN_STATUSES = [
-  "queued",
-  "running",
-  "finished",
-  "failed",
-  "pruned",
-  "crashed",
-] as const;
+export const RUN_STATUSES = ["queued", "running", "finished", "failed", "pruned", "crashed"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export type ParamValue = string | number | boolean;
@@ -146,13 +139,7 @@ export interface ListRunsQuery {
    * pick the summary field. Runs without the metric come last either way, and
    * runs whose summary is NaN just before them. Ties: newest first.
    */
-  orderBy?:
-    | "startedAt"
-    | "name"
-    | "hiddenSize"
-    | "architecture"
-    | "status"
-    | `metric:${string}`;
+  orderBy?: "startedAt" | "name" | "hiddenSize" | "architecture" | "status" | `metric:${string}`;
   direction?: "asc" | "desc";
   /** Page size, 1–1000; defaults to 50. */
   limit?: number;
@@ -174,11 +161,7 @@ export interface CompareRow {
 
 export interface Tracker {
   getOrCreateExperiment(name: string): Promise<ExperimentRecord>;
-  createSweep(input: {
-    experimentName: string;
-    name: string;
-    config: unknown;
-  }): Promise<SweepRecord>;
+  createSweep(input: { experimentName: string; name: string; config: unknown }): Promise<SweepRecord>;
   endSweep(id: string, status: SweepRecord["status"]): Promise<void>;
   startRun(input: StartRunInput): Promise<RunRecord>;
   /** Moves a `queued` run to `running` (start time and heartbeat = now). */
@@ -202,9 +185,7 @@ export interface Tracker {
 
   listExperiments(): Promise<ExperimentRecord[]>;
   listSweeps(experimentName?: string): Promise<SweepRecord[]>;
-  listRuns(
-    query?: ListRunsQuery,
-  ): Promise<{ runs: RunRecord[]; total: number }>;
+  listRuns(query?: ListRunsQuery): Promise<{ runs: RunRecord[]; total: number }>;
   getRun(id: string): Promise<RunRecord | null>;
   getMetrics(runId: string, keys?: string[]): Promise<MetricPoint[]>;
   listArtifacts(runId: string): Promise<ArtifactRecord[]>;
@@ -214,12 +195,7 @@ export interface Tracker {
    * on each run for its hidden size and split. Ordered by architecture, hidden
    * size, then start time.
    */
-  compare(query: {
-    experimentName?: string;
-    sweepId?: string;
-    metric: string;
-    pcaMetric?: string;
-  }): Promise<CompareRow[]>;
+  compare(query: { experimentName?: string; sweepId?: string; metric: string; pcaMetric?: string }): Promise<CompareRow[]>;
   /**
    * Marks `running` runs whose last heartbeat (or start, if none) is older than
    * `staleAfterMs` as `crashed`, with an explanatory error. Returns how many.

@@ -59,7 +59,12 @@ export class Baselines {
     const n = train.shape[0];
     const m = Math.min(n, 5000);
     const rows = Uint32Array.from({ length: m }, (_, i) => Math.floor((i * n) / m));
-    const accuracy = linearProbe(pcaCodes(this.pca, gatherRows(train, rows), k), Int32Array.from(rows, (i) => trainLabels[i]), pcaCodes(this.pca, validation, k), validationLabels).accuracy;
+    const accuracy = linearProbe(
+      pcaCodes(this.pca, gatherRows(train, rows), k),
+      Int32Array.from(rows, (i) => trainLabels[i]),
+      pcaCodes(this.pca, validation, k),
+      validationLabels,
+    ).accuracy;
     this.probes.set(k, accuracy);
     return accuracy;
   }

@@ -17,7 +17,17 @@ describe("prepareData: mnist (the default) is today's data and split", () => {
     expect(Buffer.from(prepared.split.train.data.buffer).equals(Buffer.from(before.train.data.buffer))).toBe(true);
     expect(prepared.test).toBeUndefined();
     expect(prepared.scaling).toBe("unit");
-    expect(prepared.description).toMatchObject({ source: "mnist", limit: null, seed: 42, validationFraction: 0.1, trainSize: 9000, validationSize: 1000, testSize: null, sampleShape: [28, 28, 1], scaling: "unit" });
+    expect(prepared.description).toMatchObject({
+      source: "mnist",
+      limit: null,
+      seed: 42,
+      validationFraction: 0.1,
+      trainSize: 9000,
+      validationSize: 1000,
+      testSize: null,
+      sampleShape: [28, 28, 1],
+      scaling: "unit",
+    });
     expect(prepared.description.config).toEqual(data({}));
     // The config a caller passes again (the CLI after parseRunConfig) is not loaded twice.
     expect(prepareData(data({}))).toBe(prepared);
@@ -38,7 +48,11 @@ describe("prepareData: fashion-mnist", () => {
   it("splits the training files, keeps the official t10k files as the test set, and standardises with training statistics only", () => {
     const prepared = prepareData(data({ source: "fashion-mnist", limit: 3000, scaling: "standardize" }));
     const d = prepared.description;
-    expect(d.files).toEqual(["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"].map((f) => `${FASHION_MNIST_DIR}/${f}`));
+    expect(d.files).toEqual(
+      ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"].map(
+        (f) => `${FASHION_MNIST_DIR}/${f}`,
+      ),
+    );
     expect(d).toMatchObject({ trainSize: 2700, validationSize: 300, testSize: 3000, limit: 3000 });
     expect(d.classNames?.[0]).toBe("T-shirt/top");
     expect(prepared.test?.labels?.length).toBe(3000);
@@ -67,10 +81,25 @@ describe("prepareData: file sources", () => {
     const n = 30;
     const values = Array.from({ length: n * 2 * 2 * 3 }, (_, i) => i % 256);
     tmp.write("idx/train.idx", idxBytes(0x08, [n, 2, 2, 3], values));
-    tmp.write("idx/labels.idx", idxBytes(0x08, [n], Array.from({ length: n }, (_, i) => i % 4)));
+    tmp.write(
+      "idx/labels.idx",
+      idxBytes(
+        0x08,
+        [n],
+        Array.from({ length: n }, (_, i) => i % 4),
+      ),
+    );
     tmp.write("idx/test.idx", idxBytes(0x08, [5, 2, 2, 3], values.slice(0, 60)));
-    const prepared = prepareData(data({ source: "idx", images: "idx/train.idx", labels: "idx/labels.idx", testImages: "idx/test.idx", validationFraction: 0.2 }));
-    expect(prepared.description).toMatchObject({ sampleShape: [2, 2, 3], trainSize: 24, validationSize: 6, testSize: 5, files: [tmp.path("idx/train.idx"), tmp.path("idx/labels.idx"), tmp.path("idx/test.idx")] });
+    const prepared = prepareData(
+      data({ source: "idx", images: "idx/train.idx", labels: "idx/labels.idx", testImages: "idx/test.idx", validationFraction: 0.2 }),
+    );
+    expect(prepared.description).toMatchObject({
+      sampleShape: [2, 2, 3],
+      trainSize: 24,
+      validationSize: 6,
+      testSize: 5,
+      files: [tmp.path("idx/train.idx"), tmp.path("idx/labels.idx"), tmp.path("idx/test.idx")],
+    });
     expect(prepared.split.trainLabels?.length).toBe(24);
     expect(prepared.test?.labels).toBeUndefined();
     expect(prepared.test?.images.data[1]).toBeCloseTo(1 / 255, 7);

@@ -85,9 +85,13 @@ function withLabels(images: Dataset, labelsPath: string | undefined, field: stri
   if (labelsPath === undefined) return images;
   const labels = inField({ [field]: labelsPath }, () => loadNpyLabels(labelsPath));
   if (labels.length !== images.images.shape[0]) {
-    throw new AelabError(ErrorCode.InvalidData, `data.${field}: ${labelsPath}: expected one label per row of data.${imagesField} (${images.images.shape[0]}). Received: ${labels.length} labels`, {
-      details: { file: labelsPath, field: `data.${field}` },
-    });
+    throw new AelabError(
+      ErrorCode.InvalidData,
+      `data.${field}: ${labelsPath}: expected one label per row of data.${imagesField} (${images.images.shape[0]}). Received: ${labels.length} labels`,
+      {
+        details: { file: labelsPath, field: `data.${field}` },
+      },
+    );
   }
   return { ...images, labels };
 }
@@ -116,8 +120,21 @@ function loadSource(config: DataConfig, scaling: "unit" | "none"): Loaded {
     case "npy": {
       const { images, labels, testImages, testLabels } = config;
       return {
-        train: withLabels(inField({ images }, () => loadNpy(images, { scaling })), labels, "labels", "images"),
-        test: testImages === undefined ? undefined : withLabels(inField({ testImages }, () => loadNpy(testImages, { scaling })), testLabels, "testLabels", "testImages"),
+        train: withLabels(
+          inField({ images }, () => loadNpy(images, { scaling })),
+          labels,
+          "labels",
+          "images",
+        ),
+        test:
+          testImages === undefined
+            ? undefined
+            : withLabels(
+                inField({ testImages }, () => loadNpy(testImages, { scaling })),
+                testLabels,
+                "testLabels",
+                "testImages",
+              ),
         files: [images, labels, testImages, testLabels].filter((f): f is string => f !== undefined),
       };
     }
@@ -153,15 +170,26 @@ function sampleShaped(ds: Dataset, field: string): Dataset {
   const sample = ds.images.shape.slice(1);
   if (sample.length === 2) return { ...ds, images: { data: ds.images.data, shape: [ds.images.shape[0], ...sample, 1] } };
   if (sample.length > 3) {
-    throw new AelabError(ErrorCode.InvalidData, `data.${field}: expected samples of at most 3 dimensions ([features] or [height, width, channels]). Received: sample shape [${sample}]`, {
-      details: { field: `data.${field}` },
-    });
+    throw new AelabError(
+      ErrorCode.InvalidData,
+      `data.${field}: expected samples of at most 3 dimensions ([features] or [height, width, channels]). Received: sample shape [${sample}]`,
+      {
+        details: { field: `data.${field}` },
+      },
+    );
   }
   return ds;
 }
 
 const TRAIN_FIELD: Record<DataConfig["source"], string> = { mnist: "source", "fashion-mnist": "dir", idx: "images", npy: "images", csv: "file", png: "dir" };
-const TEST_FIELD: Record<DataConfig["source"], string> = { mnist: "testFraction", "fashion-mnist": "dir", idx: "testImages", npy: "testImages", csv: "testFile", png: "testDir" };
+const TEST_FIELD: Record<DataConfig["source"], string> = {
+  mnist: "testFraction",
+  "fashion-mnist": "dir",
+  idx: "testImages",
+  npy: "testImages",
+  csv: "testFile",
+  png: "testDir",
+};
 
 function prepare(config: DataConfig): PreparedData {
   const loaded = loadSource(config, config.scaling === "standardize" ? "none" : config.scaling);
@@ -170,7 +198,10 @@ function prepare(config: DataConfig): PreparedData {
   const official = loaded.test && sampleShaped(limit === undefined ? loaded.test : takeEvenly(loaded.test, limit), TEST_FIELD[config.source]);
   const sampleShape = dataset.images.shape.slice(1);
   if (official && official.images.shape.slice(1).join("x") !== sampleShape.join("x")) {
-    throw new AelabError(ErrorCode.InvalidData, `data.${TEST_FIELD[config.source]}: expected test samples of shape [${sampleShape}], like data.${TRAIN_FIELD[config.source]}. Received: [${official.images.shape.slice(1)}]`);
+    throw new AelabError(
+      ErrorCode.InvalidData,
+      `data.${TEST_FIELD[config.source]}: expected test samples of shape [${sampleShape}], like data.${TRAIN_FIELD[config.source]}. Received: [${official.images.shape.slice(1)}]`,
+    );
   }
   const testFraction = "testFraction" in config ? config.testFraction : 0;
   let split = splitDataset(dataset, { validationFraction: config.validationFraction, seed: config.seed, testFraction });
@@ -179,7 +210,12 @@ function prepare(config: DataConfig): PreparedData {
   if (config.scaling === "standardize") {
     // Statistics of the training rows only: nothing leaks from validation or test.
     const stats = fitStandardization(split.train);
-    split = { ...split, train: standardize(split.train, stats), validation: standardize(split.validation, stats), test: split.test && standardize(split.test, stats) };
+    split = {
+      ...split,
+      train: standardize(split.train, stats),
+      validation: standardize(split.validation, stats),
+      test: split.test && standardize(split.test, stats),
+    };
     test = test && { images: standardize(test.images, stats), labels: test.labels };
     scaling = stats;
   }

@@ -25,7 +25,11 @@ function ensureWritableDir(dir: string): void {
     mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK);
   } catch (cause) {
-    throw new AelabError(ErrorCode.InvalidConfig, `The artifacts folder must be a writable directory. Received: ${dir} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, { cause });
+    throw new AelabError(
+      ErrorCode.InvalidConfig,
+      `The artifacts folder must be a writable directory. Received: ${dir} (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`,
+      { cause },
+    );
   }
 }
 
@@ -181,8 +185,18 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
       }
       if (result.status === "finished" && result.best) {
         // Test error and probe accuracy of the saved weights, on the backend that trained them.
-        const final = await finalEvaluation({ backend, spec: config.spec, weights: result.weights, data: options.data, baselines: options.baselines, codeSize: hiddenSize });
-        await tracker.logMetrics(run.id, final.map((m) => ({ ...m, step: 0 })));
+        const final = await finalEvaluation({
+          backend,
+          spec: config.spec,
+          weights: result.weights,
+          data: options.data,
+          baselines: options.baselines,
+          codeSize: hiddenSize,
+        });
+        await tracker.logMetrics(
+          run.id,
+          final.map((m) => ({ ...m, step: 0 })),
+        );
         outcome.final = Object.fromEntries(final.map((m) => [m.key, m.value]));
       }
       if (result.status !== "finished") {

@@ -103,7 +103,15 @@ describe("exportRun on a VAE run", () => {
   it("passes the gate, writes all three parts, and the encoder carries the mean and the log-variance", async () => {
     const runId = await vaeRun();
     const outDir = join(dir, "ok");
-    const result = await exportRun({ tracker, registry: registry("none"), runId, parts: ["encoder", "decoder", "full"], outDir, samples, onnxBackend: "onnx-reference" });
+    const result = await exportRun({
+      tracker,
+      registry: registry("none"),
+      runId,
+      parts: ["encoder", "decoder", "full"],
+      outDir,
+      samples,
+      onnxBackend: "onnx-reference",
+    });
     expect(result).toMatchObject({ referenceBackend: "trainer", onnxBackend: "onnx-reference", samples: 200 });
     expect(result.files.map((f) => [f.part, f.parity])).toEqual([
       ["encoder", 0],
@@ -129,9 +137,20 @@ describe("exportRun on a VAE run", () => {
   ] as const)("refuses with EXPORT_PARITY and writes nothing when the ONNX side's %s", async (_what, twist, failing) => {
     const runId = await vaeRun();
     const outDir = join(dir, twist);
-    const error = await exportRun({ tracker, registry: registry(twist), runId, parts: ["encoder", "full"], outDir, samples, onnxBackend: "onnx-reference" }).catch((e: unknown) => e);
+    const error = await exportRun({
+      tracker,
+      registry: registry(twist),
+      runId,
+      parts: ["encoder", "full"],
+      outDir,
+      samples,
+      onnxBackend: "onnx-reference",
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AelabError);
-    expect(error).toMatchObject({ code: "EXPORT_PARITY", message: expect.stringMatching(/differs from trainer by up to .*nothing was written\. Received: encoder=.*, full=.*$/) });
+    expect(error).toMatchObject({
+      code: "EXPORT_PARITY",
+      message: expect.stringMatching(/differs from trainer by up to .*nothing was written\. Received: encoder=.*, full=.*$/),
+    });
     expect(readdirSync(outDir)).toEqual([]);
     const parity = Object.fromEntries((await tracker.getMetrics(runId)).map((m) => [m.key, m.value]));
     expect(parity[`onnx_parity_${failing}`]).toBeGreaterThan(0.01);
@@ -144,5 +163,7 @@ it("the reference the gate relies on is deterministic for a VAE: full = decode(m
   const input = { data: Float32Array.from(x), shape: [5, 28, 28, 1] };
   const mean = referenceForward({ spec, weights, part: "encoder", input });
   // Equal up to rounding the mean to float32 between the two passes.
-  expect(maxAbsDiff(referenceForward({ spec, weights, part: "full", input }), referenceForward({ spec, weights, part: "decoder", input: mean }))).toBeLessThan(1e-6);
+  expect(maxAbsDiff(referenceForward({ spec, weights, part: "full", input }), referenceForward({ spec, weights, part: "decoder", input: mean }))).toBeLessThan(
+    1e-6,
+  );
 });

@@ -69,7 +69,10 @@ export interface ExportRunResult {
 function validationSamples(split: unknown, count: number): Float32Tensor {
   const s = split as { source?: string; limit?: number | null; validationIndices?: number[]; seed?: number } | null;
   if (!s || s.source !== "mnist" || !Array.isArray(s.validationIndices)) {
-    throw new AelabError(ErrorCode.InvalidInput, `The run has no stored ${"mnist"} validation split to check parity on; pass samples explicitly. Received: split=${JSON.stringify(s)?.slice(0, 120)}`);
+    throw new AelabError(
+      ErrorCode.InvalidInput,
+      `The run has no stored ${"mnist"} validation split to check parity on; pass samples explicitly. Received: split=${JSON.stringify(s)?.slice(0, 120)}`,
+    );
   }
   const dataset = loadMnist({ limit: s.limit ?? undefined });
   const idx = Uint32Array.from(s.validationIndices.slice(0, count));
@@ -83,7 +86,10 @@ export async function exportRun(options: ExportRunOptions): Promise<ExportRunRes
   if (!run) throw new AelabError(ErrorCode.NotFound, `No run with id ${runId}. Received: ${JSON.stringify(runId)}`);
   const weightsArtifact = (await tracker.listArtifacts(runId)).filter((a) => a.kind === "weights").at(-1);
   if (!weightsArtifact) {
-    throw new AelabError(ErrorCode.NotFound, `Run ${runId} (${run.name}) has no saved weights to export; it ended ${run.status}. Received: no "weights" artifact`);
+    throw new AelabError(
+      ErrorCode.NotFound,
+      `Run ${runId} (${run.name}) has no saved weights to export; it ended ${run.status}. Received: no "weights" artifact`,
+    );
   }
   const spec = autoencoderSpecSchema.parse(run.spec);
   const weights = deserializeWeights(readFileSync(weightsArtifact.path), weightsArtifact.path);

@@ -23,10 +23,15 @@ describe("linearProbe", () => {
 
   it("is at chance on labels that carry no information", () => {
     const n = 600;
-    const data = new Float32Array(n * 4).map((_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
+    const data = new Float32Array(n * 4).map((_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1);
     const labels = Int32Array.from({ length: n }, (_, i) => Math.floor(Math.abs(Math.sin(i * 78.233) * 9999)) % 2);
     const half = n / 2;
-    const r = linearProbe({ data: data.subarray(0, half * 4), shape: [half, 4] }, labels.subarray(0, half), { data: data.subarray(half * 4), shape: [half, 4] }, labels.subarray(half));
+    const r = linearProbe(
+      { data: data.subarray(0, half * 4), shape: [half, 4] },
+      labels.subarray(0, half),
+      { data: data.subarray(half * 4), shape: [half, 4] },
+      labels.subarray(half),
+    );
     expect(r.accuracy).toBeGreaterThan(0.4);
     expect(r.accuracy).toBeLessThan(0.6);
   });
@@ -40,7 +45,9 @@ describe("linearProbe", () => {
     const pca = fitPca(train, { maxComponents: 32 });
     const started = performance.now();
     const r = linearProbe(pcaCodes(pca, train, 32), trainLabels, pcaCodes(pca, split.validation, 32), split.validationLabels as Int32Array);
-    console.log(`probe on PCA-32 of MNIST: ${(r.accuracy * 100).toFixed(1)}% held out, ${(r.trainAccuracy * 100).toFixed(1)}% train, ${(performance.now() - started).toFixed(0)} ms`);
+    console.log(
+      `probe on PCA-32 of MNIST: ${(r.accuracy * 100).toFixed(1)}% held out, ${(r.trainAccuracy * 100).toFixed(1)}% train, ${(performance.now() - started).toFixed(0)} ms`,
+    );
     // Logistic regression on ~30 PCA components of MNIST is about 88–91% accurate.
     expect(r.accuracy).toBeGreaterThan(0.85);
     expect(r.accuracy).toBeLessThan(0.95);

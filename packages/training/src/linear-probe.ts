@@ -88,7 +88,10 @@ function evenlySpaced(codes: Float32Tensor, labels: Int32Array, max: number): [F
 
 function checkInputs(codes: Float32Tensor, labels: Int32Array, what: string): void {
   if (codes.shape[0] !== labels.length || codes.shape[0] === 0) {
-    throw new AelabError(ErrorCode.InvalidInput, `The linear probe needs one label per ${what} code. Received: ${codes.shape[0]} codes and ${labels.length} labels`);
+    throw new AelabError(
+      ErrorCode.InvalidInput,
+      `The linear probe needs one label per ${what} code. Received: ${codes.shape[0]} codes and ${labels.length} labels`,
+    );
   }
 }
 
@@ -98,7 +101,13 @@ function checkInputs(codes: Float32Tensor, labels: Int32Array, what: string): vo
  * @example
  * const { accuracy } = linearProbe(codesOfTrain, trainLabels, codesOfValidation, validationLabels);
  */
-export function linearProbe(trainCodes: Float32Tensor, trainLabels: Int32Array, evalCodes: Float32Tensor, evalLabels: Int32Array, options: LinearProbeOptions = {}): LinearProbeResult {
+export function linearProbe(
+  trainCodes: Float32Tensor,
+  trainLabels: Int32Array,
+  evalCodes: Float32Tensor,
+  evalLabels: Int32Array,
+  options: LinearProbeOptions = {},
+): LinearProbeResult {
   checkInputs(trainCodes, trainLabels, "training");
   checkInputs(evalCodes, evalLabels, "held-out");
   const k = Math.max(...trainLabels, ...evalLabels) + 1;
@@ -130,7 +139,7 @@ export function linearProbe(trainCodes: Float32Tensor, trainLabels: Int32Array, 
       let max = -Infinity;
       for (let c = 0; c < k; c++) max = Math.max(max, z[i * k + c]);
       let sum = 0;
-      for (let c = 0; c < k; c++) sum += (z[i * k + c] = Math.exp(z[i * k + c] - max));
+      for (let c = 0; c < k; c++) sum += z[i * k + c] = Math.exp(z[i * k + c] - max);
       for (let c = 0; c < k; c++) z[i * k + c] = (z[i * k + c] / sum - (fitLabels[i] === c ? 1 : 0)) / n;
       const xo = i * d;
       for (let c = 0; c < k; c++) {

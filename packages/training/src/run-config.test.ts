@@ -71,9 +71,18 @@ describe("parseRunConfig refuses, naming the file and the field", () => {
   });
 
   it("a full spec whose input scaling or shape says otherwise than the data", () => {
-    const model = { input: { shape: [28, 28, 1], scaling: "none" }, encoder: [{ type: "flatten" }, { type: "dense", units: 4 }], decoder: [{ type: "dense", units: 784 }, { type: "reshape", targetShape: [28, 28, 1] }] };
+    const model = {
+      input: { shape: [28, 28, 1], scaling: "none" },
+      encoder: [{ type: "flatten" }, { type: "dense", units: 4 }],
+      decoder: [
+        { type: "dense", units: 784 },
+        { type: "reshape", targetShape: [28, 28, 1] },
+      ],
+    };
     const r = refusal(() => parse({ model, data: { limit: 100 } }));
-    expect(r.message).toBe('run.yaml: model.input.scaling must match the data\'s scaling, which data.scaling decides (leave it out of the model). Received: model.input.scaling="none", data gives "unit"');
+    expect(r.message).toBe(
+      'run.yaml: model.input.scaling must match the data\'s scaling, which data.scaling decides (leave it out of the model). Received: model.input.scaling="none", data gives "unit"',
+    );
     expect(parse({ model, data: { limit: 100, scaling: "none" } }).spec.input.scaling).toBe("none");
     const flat = { input: { shape: [784] }, encoder: [{ type: "dense", units: 4 }], decoder: [{ type: "dense", units: 784 }] };
     const wrong = refusal(() => parse({ model: flat, data: { limit: 100 } }));
@@ -81,16 +90,24 @@ describe("parseRunConfig refuses, naming the file and the field", () => {
   });
 
   it("unknown sources, missing paths, a testFraction beside an official test set", () => {
-    expect(refusal(() => parse({ data: { source: "cifar" } })).message).toMatch(/data in run\.yaml at data\.source: Invalid discriminator value\. Expected 'mnist' \| 'fashion-mnist' \| 'idx' \| 'npy' \| 'csv' \| 'png'\. Received: "cifar"/);
+    expect(refusal(() => parse({ data: { source: "cifar" } })).message).toMatch(
+      /data in run\.yaml at data\.source: Invalid discriminator value\. Expected 'mnist' \| 'fashion-mnist' \| 'idx' \| 'npy' \| 'csv' \| 'png'\. Received: "cifar"/,
+    );
     expect(refusal(() => parse({ data: { source: "idx" } })).message).toMatch(/at data\.images: .*Received: nothing/);
     expect(refusal(() => parse({ data: { source: "fashion-mnist", testFraction: 0.1 } })).message).toMatch(/Unrecognized key: "testFraction"/);
     expect(refusal(() => parse({ data: { source: "idx", images: "a", testImages: "b", testFraction: 0.1 } })).message).toBe(
       "run.yaml: at data.testFraction: expected no testFraction beside data.testImages (the official test set). Received: testFraction=0.1",
     );
-    expect(refusal(() => parse({ data: { source: "idx", images: "a", testLabels: "b" } })).message).toMatch(/at data\.testLabels: expected data\.testImages beside data\.testLabels/);
-    expect(refusal(() => parse({ data: { testFraction: 0.5, validationFraction: 0.5 } })).message).toMatch(/at data\.testFraction: expected validationFraction \+ testFraction < 1.*Received: 0.5 \+ 0.5/);
+    expect(refusal(() => parse({ data: { source: "idx", images: "a", testLabels: "b" } })).message).toMatch(
+      /at data\.testLabels: expected data\.testImages beside data\.testLabels/,
+    );
+    expect(refusal(() => parse({ data: { testFraction: 0.5, validationFraction: 0.5 } })).message).toMatch(
+      /at data\.testFraction: expected validationFraction \+ testFraction < 1.*Received: 0.5 \+ 0.5/,
+    );
     const missing = refusal(() => parse({ data: { source: "fashion-mnist", dir: "nowhere" } }));
-    expect(missing.message).toBe(`run.yaml: data.dir: ${tmp.path("nowhere")}: folder: expected train-images-idx3-ubyte.gz or train-images-idx3-ubyte (Debian's dataset-fashion-mnist installs them in /usr/share/datasets/fashion-mnist). Received: neither exists`);
+    expect(missing.message).toBe(
+      `run.yaml: data.dir: ${tmp.path("nowhere")}: folder: expected train-images-idx3-ubyte.gz or train-images-idx3-ubyte (Debian's dataset-fashion-mnist installs them in /usr/share/datasets/fashion-mnist). Received: neither exists`,
+    );
   });
 });
 
@@ -106,16 +123,25 @@ describe("malformed data files through a run file: INVALID_DATA naming the file,
     const bytes = idxBytes(0x08, [30, 2, 2], new Array(120).fill(1));
     new DataView(bytes.buffer).setUint32(4, 31, false);
     const p = tmp.write("count.idx", bytes);
-    bad({ source: "idx", images: "count.idx" }, new RegExp(`^run\\.yaml: data\\.images: ${p}: offset 136: expected 124 uint8 values for dims \\[31,2,2\\].*Received: 136 bytes$`));
+    bad(
+      { source: "idx", images: "count.idx" },
+      new RegExp(`^run\\.yaml: data\\.images: ${p}: offset 136: expected 124 uint8 values for dims \\[31,2,2\\].*Received: 136 bytes$`),
+    );
   });
 
   it("labels whose count does not match, named as data.labels", () => {
     tmp.write("ok.idx", idxBytes(0x08, [30, 2, 2], new Array(120).fill(1)));
     const l = tmp.write("labels.idx", idxBytes(0x08, [29], new Array(29).fill(1)));
-    bad({ source: "idx", images: "ok.idx", labels: "labels.idx" }, new RegExp(`^run\\.yaml: data\\.labels: ${l}: offset 4: expected rank-1 labels with 30 entries`));
+    bad(
+      { source: "idx", images: "ok.idx", labels: "labels.idx" },
+      new RegExp(`^run\\.yaml: data\\.labels: ${l}: offset 4: expected rank-1 labels with 30 entries`),
+    );
     const n = tmp.write("labels.npy", npyBytes("{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }", new Uint8Array(24)));
     tmp.write("x30.npy", npyBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (30, 2), }", floatBytes(new Array(60).fill(0.5), 4, true)));
-    bad({ source: "npy", images: "x30.npy", labels: "labels.npy" }, new RegExp(`^run\\.yaml: data\\.labels: ${n}: expected one label per row of data\\.images \\(30\\)\\. Received: 3 labels$`));
+    bad(
+      { source: "npy", images: "x30.npy", labels: "labels.npy" },
+      new RegExp(`^run\\.yaml: data\\.labels: ${n}: expected one label per row of data\\.images \\(30\\)\\. Received: 3 labels$`),
+    );
   });
 
   it("a truncated file: IDX, and a PNG in the test folder", () => {
@@ -129,16 +155,25 @@ describe("malformed data files through a run file: INVALID_DATA naming the file,
 
   it("a gzip file read as raw (compressed twice)", () => {
     const p = tmp.write("twice.idx.gz", gzip(gzip(idxBytes(0x08, [30, 2, 2], new Array(120).fill(1)))));
-    bad({ source: "idx", images: "twice.idx.gz" }, new RegExp(`^run\\.yaml: data\\.images: ${p}: gzip stream \\(uncompressed offset 0\\): expected one layer of gzip compression`));
+    bad(
+      { source: "idx", images: "twice.idx.gz" },
+      new RegExp(`^run\\.yaml: data\\.images: ${p}: gzip stream \\(uncompressed offset 0\\): expected one layer of gzip compression`),
+    );
   });
 
   it("a non-numeric CSV cell and a ragged row", () => {
     const rows = Array.from({ length: 25 }, () => "1,0.5,0.5");
     const p = tmp.write("nan.csv", ["label,x,y", ...rows, "2,0.25,oops"].join("\n"));
-    bad({ source: "csv", file: "nan.csv", labelColumn: "label" }, new RegExp(`^run\\.yaml: data\\.file: ${p}: line 27, column 3 \\("y"\\): expected a number\\. Received: "oops"$`));
+    bad(
+      { source: "csv", file: "nan.csv", labelColumn: "label" },
+      new RegExp(`^run\\.yaml: data\\.file: ${p}: line 27, column 3 \\("y"\\): expected a number\\. Received: "oops"$`),
+    );
     const q = tmp.write("ragged.csv", ["label,x,y", ...rows, "2,0.25"].join("\n"));
     tmp.write("fine.csv", ["label,x,y", ...rows].join("\n"));
-    bad({ source: "csv", file: "fine.csv", testFile: "ragged.csv", labelColumn: "label" }, new RegExp(`^run\\.yaml: data\\.testFile: ${q}: line 27: expected 3 columns, as on line 1\\. Received: 2 columns$`));
+    bad(
+      { source: "csv", file: "fine.csv", testFile: "ragged.csv", labelColumn: "label" },
+      new RegExp(`^run\\.yaml: data\\.testFile: ${q}: line 27: expected 3 columns, as on line 1\\. Received: 2 columns$`),
+    );
   });
 
   it("an unsupported npy dtype, naming the header field", () => {
@@ -149,6 +184,9 @@ describe("malformed data files through a run file: INVALID_DATA naming the file,
   it("a test set whose samples differ from the training samples", () => {
     tmp.write("train22.idx", idxBytes(0x08, [30, 2, 2], new Array(120).fill(1)));
     tmp.write("test33.idx", idxBytes(0x08, [2, 3, 3], new Array(18).fill(1)));
-    bad({ source: "idx", images: "train22.idx", testImages: "test33.idx" }, /^run\.yaml: data\.testImages: expected test samples of shape \[2,2,1\], like data\.images\. Received: \[3,3,1\]$/);
+    bad(
+      { source: "idx", images: "train22.idx", testImages: "test33.idx" },
+      /^run\.yaml: data\.testImages: expected test samples of shape \[2,2,1\], like data\.images\. Received: \[3,3,1\]$/,
+    );
   });
 });

@@ -47,8 +47,24 @@ export const dataConfigSchema = z.preprocess(
     z.strictObject({ source: z.literal("mnist"), ...common, ...testFraction }),
     /** Debian's dataset-fashion-mnist IDX files; the official t10k files are the test set. */
     z.strictObject({ source: z.literal("fashion-mnist"), dir: path.default(FASHION_MNIST_DIR), ...common }),
-    z.strictObject({ source: z.literal("idx"), images: path, labels: path.optional(), testImages: path.optional(), testLabels: path.optional(), ...common, ...testFraction }),
-    z.strictObject({ source: z.literal("npy"), images: path, labels: path.optional(), testImages: path.optional(), testLabels: path.optional(), ...common, ...testFraction }),
+    z.strictObject({
+      source: z.literal("idx"),
+      images: path,
+      labels: path.optional(),
+      testImages: path.optional(),
+      testLabels: path.optional(),
+      ...common,
+      ...testFraction,
+    }),
+    z.strictObject({
+      source: z.literal("npy"),
+      images: path,
+      labels: path.optional(),
+      testImages: path.optional(),
+      testLabels: path.optional(),
+      ...common,
+      ...testFraction,
+    }),
     z.strictObject({
       source: z.literal("csv"),
       file: path,
@@ -59,7 +75,14 @@ export const dataConfigSchema = z.preprocess(
       ...common,
       ...testFraction,
     }),
-    z.strictObject({ source: z.literal("png"), dir: path, testDir: path.optional(), channels: z.union([z.literal(1), z.literal(3), z.literal(4)]).optional(), ...common, ...testFraction }),
+    z.strictObject({
+      source: z.literal("png"),
+      dir: path,
+      testDir: path.optional(),
+      channels: z.union([z.literal(1), z.literal(3), z.literal(4)]).optional(),
+      ...common,
+      ...testFraction,
+    }),
   ]),
 );
 export type DataConfig = z.infer<typeof dataConfigSchema>;
@@ -128,7 +151,9 @@ export function readConfigFile(path: string): unknown {
   try {
     return extname(path).toLowerCase() === ".json" ? JSON.parse(text) : parseYaml(text);
   } catch (cause) {
-    throw new AelabError(ErrorCode.InvalidConfig, `${path} is not valid ${extname(path) === ".json" ? "JSON" : "YAML"}: ${(cause as Error).message}`, { cause });
+    throw new AelabError(ErrorCode.InvalidConfig, `${path} is not valid ${extname(path) === ".json" ? "JSON" : "YAML"}: ${(cause as Error).message}`, {
+      cause,
+    });
   }
 }
 
@@ -184,7 +209,10 @@ export function resolveModel(model: Record<string, unknown>, input: { shape: num
     }
   });
   if (parameterCount > MAX_PARAMETERS) {
-    throw new AelabError(ErrorCode.InvalidSpec, `${source}: the model may have at most ${MAX_PARAMETERS.toLocaleString("en")} parameters. Received: ${parameterCount.toLocaleString("en")} parameters`);
+    throw new AelabError(
+      ErrorCode.InvalidSpec,
+      `${source}: the model may have at most ${MAX_PARAMETERS.toLocaleString("en")} parameters. Received: ${parameterCount.toLocaleString("en")} parameters`,
+    );
   }
   return spec;
 }
@@ -211,7 +239,10 @@ export function parseRunConfig(input: unknown, source = "run config", options: P
   const shape = prepared.description.sampleShape;
   const spec = resolveModel(file.model, { shape, scaling: prepared.scaling }, source);
   if (spec.input.shape.join("x") !== shape.join("x")) {
-    throw new AelabError(ErrorCode.InvalidSpec, `${source}: model.input.shape must match the ${data.source} samples [${shape}]. Received: [${spec.input.shape}]`);
+    throw new AelabError(
+      ErrorCode.InvalidSpec,
+      `${source}: model.input.shape must match the ${data.source} samples [${shape}]. Received: [${spec.input.shape}]`,
+    );
   }
   return { name: file.name ?? spec.name, experiment: file.experiment, spec, training, data };
 }

@@ -42,7 +42,9 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
   reporter?.sweepStart?.({ sweepId: record.id, name: sweep.name, total: sweep.trials.length });
   const data = prepareData(sweep.data);
   const baselines = new Baselines(data.split);
-  reporter?.info?.(`Data: ${data.description.source}, ${data.description.trainSize} train / ${data.description.validationSize} validation (seed ${data.description.seed})`);
+  reporter?.info?.(
+    `Data: ${data.description.source}, ${data.description.trainSize} train / ${data.description.validationSize} validation (seed ${data.description.seed})`,
+  );
   baselines.precompute(sweep.trials.map((t) => inferShapes(t.config.spec).codeSize));
   const outcomes: RunOutcome[] = [];
   try {

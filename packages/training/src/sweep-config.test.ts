@@ -6,7 +6,9 @@ import { parseSweepConfig } from "./sweep-config.ts";
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 const sweep = (data: unknown, architecture: string[] = ["dense"]) =>
-  parseSweepConfig({ name: "s", data, parameters: { architecture: { values: architecture }, hiddenSize: { values: [2, 4] } } }, "sweep.yaml", { baseDir: tmp.path("") });
+  parseSweepConfig({ name: "s", data, parameters: { architecture: { values: architecture }, hiddenSize: { values: [2, 4] } } }, "sweep.yaml", {
+    baseDir: tmp.path(""),
+  });
 
 describe("parseSweepConfig data", () => {
   it("defaults to mnist and gives every trial the same data block and input", () => {
@@ -37,11 +39,15 @@ describe("parseSweepConfig data", () => {
     } catch (error) {
       if (isAelabError(error, "INVALID_SPEC")) message = error.message;
     }
-    expect(message).toMatch(/^sweep\.yaml \(parameters\.architecture=vae, hiddenSize=2\): data\.scaling "standardize" sets model\.input\.scaling: Binary cross-entropy/);
+    expect(message).toMatch(
+      /^sweep\.yaml \(parameters\.architecture=vae, hiddenSize=2\): data\.scaling "standardize" sets model\.input\.scaling: Binary cross-entropy/,
+    );
   });
 
   it("names the sweep file and the data field for a bad data file", () => {
     tmp.write("sweep/bad.idx", "not idx");
-    expect(() => sweep({ source: "idx", images: "sweep/bad.idx" })).toThrow(new RegExp(`^sweep\\.yaml: data\\.images: ${tmp.path("sweep/bad.idx")}: offset 0: expected an IDX magic`));
+    expect(() => sweep({ source: "idx", images: "sweep/bad.idx" })).toThrow(
+      new RegExp(`^sweep\\.yaml: data\\.images: ${tmp.path("sweep/bad.idx")}: offset 0: expected an IDX magic`),
+    );
   });
 });

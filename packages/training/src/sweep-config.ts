@@ -9,16 +9,18 @@ import { prepareData } from "./datasets.ts";
 import { inSource, parseDataConfig, resolveModel, type DataConfig, type ParseConfigOptions, type RunConfig } from "./run-config.ts";
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
-const parameterSchema = z.union([
-  z.strictObject({ values: z.array(scalar).min(1) }),
-  z.strictObject({ value: scalar }),
-]);
+const parameterSchema = z.union([z.strictObject({ values: z.array(scalar).min(1) }), z.strictObject({ value: scalar })]);
 
 export const sweepFileSchema = z.strictObject({
   name: z.string().min(1).max(200),
   experiment: z.string().min(1).max(200).optional(),
   method: z.literal("grid").default("grid"),
-  metric: z.strictObject({ name: z.enum(["val_mse", "val_loss", "val_bce", "train_loss"]).default("val_mse"), goal: z.enum(["minimize", "maximize"]).default("minimize") }).default({ name: "val_mse", goal: "minimize" }),
+  metric: z
+    .strictObject({
+      name: z.enum(["val_mse", "val_loss", "val_bce", "train_loss"]).default("val_mse"),
+      goal: z.enum(["minimize", "maximize"]).default("minimize"),
+    })
+    .default({ name: "val_mse", goal: "minimize" }),
   data: z.unknown().optional(),
   training: z.record(z.string(), z.unknown()).optional(),
   /** Defaults for every preset model (e.g. `loss: bce`). */
@@ -57,11 +59,17 @@ export function parseSweepConfig(input: unknown, source = "sweep file", options:
   const data = parseDataConfig(file.data, source, options.baseDir);
   for (const key of Object.keys(file.parameters)) {
     if (!MODEL_KEYS.has(key) && !key.startsWith("training.")) {
-      throw new AelabError(ErrorCode.InvalidConfig, `${source}: unknown sweep parameter at parameters.${key}; expected architecture, hiddenSize, loss or training.<option>. Received: ${JSON.stringify(key)}`);
+      throw new AelabError(
+        ErrorCode.InvalidConfig,
+        `${source}: unknown sweep parameter at parameters.${key}; expected architecture, hiddenSize, loss or training.<option>. Received: ${JSON.stringify(key)}`,
+      );
     }
   }
   if (!file.parameters.architecture || !file.parameters.hiddenSize) {
-    throw new AelabError(ErrorCode.InvalidConfig, `${source}: parameters must include architecture and hiddenSize. Received: ${Object.keys(file.parameters).join(", ") || "none"}`);
+    throw new AelabError(
+      ErrorCode.InvalidConfig,
+      `${source}: parameters must include architecture and hiddenSize. Received: ${Object.keys(file.parameters).join(", ") || "none"}`,
+    );
   }
   const prepared = inSource(source, () => prepareData(data));
   const modelInput = { shape: prepared.description.sampleShape, scaling: prepared.scaling };

@@ -34,7 +34,12 @@ const data: Float32Tensor = { data: new Float32Array(8), shape: [8, 1] };
 
 async function run(valLosses: number[], training: TrainingConfigInput) {
   const trainer = new ScriptedTrainer(valLosses);
-  const result = await trainLoop({ trainer, training: parseTrainingConfig({ epochs: valLosses.length, batchSize: 4, ...training }), train: data, validation: data });
+  const result = await trainLoop({
+    trainer,
+    training: parseTrainingConfig({ epochs: valLosses.length, batchSize: 4, ...training }),
+    train: data,
+    validation: data,
+  });
   return { trainer, result };
 }
 
@@ -49,7 +54,10 @@ describe("reduceLrOnPlateau", () => {
   });
 
   it("never goes below minLearningRate and stops reducing there", async () => {
-    const { trainer } = await run([1, 1, 1, 1, 1, 1, 1], { optimizer: { learningRate: 1 }, reduceLrOnPlateau: { patience: 1, factor: 0.1, minLearningRate: 0.05 } });
+    const { trainer } = await run([1, 1, 1, 1, 1, 1, 1], {
+      optimizer: { learningRate: 1 },
+      reduceLrOnPlateau: { patience: 1, factor: 0.1, minLearningRate: 0.05 },
+    });
     expect(trainer.rates).toEqual([0.1, 0.05]);
   });
 

@@ -127,7 +127,14 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopRes
     let seen = 0;
     for (let b = 0; b < batches; b++) {
       if (options.signal?.aborted) {
-        return { status: "aborted", history, best, weights: bestWeights ?? (await trainer.getWeights()), stoppedEarly: false, failure: { epoch, step, reason: `${String(options.signal.reason ?? "aborted")} at epoch ${epoch}, step ${step}` } };
+        return {
+          status: "aborted",
+          history,
+          best,
+          weights: bestWeights ?? (await trainer.getWeights()),
+          stoppedEarly: false,
+          failure: { epoch, step, reason: `${String(options.signal.reason ?? "aborted")} at epoch ${epoch}, step ${step}` },
+        };
       }
       const rows = order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
       const loss = await trainer.trainBatch(gatherRows(train, rows));
@@ -164,7 +171,14 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopRes
     };
     history.push(report);
     if (!Number.isFinite(report.valLoss)) {
-      return { status: "failed", history, best, weights: bestWeights ?? (await trainer.getWeights()), stoppedEarly: false, failure: { epoch, step, reason: `validation loss became ${report.valLoss} at epoch ${epoch}, after step ${step}` } };
+      return {
+        status: "failed",
+        history,
+        best,
+        weights: bestWeights ?? (await trainer.getWeights()),
+        stoppedEarly: false,
+        failure: { epoch, step, reason: `validation loss became ${report.valLoss} at epoch ${epoch}, after step ${step}` },
+      };
     }
     if (!best || report.valLoss < best.valLoss - minDelta) {
       best = report;

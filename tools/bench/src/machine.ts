@@ -13,7 +13,9 @@ export interface MachineFacts {
 
 function cpuFlags(): string[] {
   try {
-    const line = readFileSync("/proc/cpuinfo", "utf8").split("\n").find((l) => l.startsWith("flags"));
+    const line = readFileSync("/proc/cpuinfo", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("flags"));
     const flags = new Set(line?.split(":")[1]?.trim().split(/\s+/) ?? []);
     return ["avx2", "fma", "avx512f"].filter((f) => flags.has(f));
   } catch {

@@ -65,7 +65,8 @@ function list(flag: string, value: string, allowed: readonly string[]): string[]
   const items = value.split(",").map((s) => s.trim());
   if (items.some((s) => s === "")) invalid(`--${flag} takes a comma-separated list with no empty entries`, `--${flag} ${describeValue(value)}`);
   const unknown = items.filter((s) => !allowed.includes(s));
-  if (unknown.length > 0) invalid(`--${flag} entries must be among ${allowed.join(", ")}`, `--${flag} ${describeValue(value)} (unknown: ${unknown.join(", ")})`);
+  if (unknown.length > 0)
+    invalid(`--${flag} entries must be among ${allowed.join(", ")}`, `--${flag} ${describeValue(value)} (unknown: ${unknown.join(", ")})`);
   return [...new Set(items)];
 }
 
@@ -83,9 +84,15 @@ function parse(argv: string[]) {
     const code = (error as { code?: string }).code;
     const message = (error as Error).message;
     if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
-      invalid(`Unknown flag; the flags are ${Object.keys(FLAGS).map((f) => `--${f}`).join(", ")}`, message.match(/'([^']+)'/)?.[1] ?? argv.join(" "));
+      invalid(
+        `Unknown flag; the flags are ${Object.keys(FLAGS)
+          .map((f) => `--${f}`)
+          .join(", ")}`,
+        message.match(/'([^']+)'/)?.[1] ?? argv.join(" "),
+      );
     }
-    if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") invalid("The bench takes flags only, no positional arguments", message.match(/'([^']+)'/)?.[1] ?? argv.join(" "));
+    if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL")
+      invalid("The bench takes flags only, no positional arguments", message.match(/'([^']+)'/)?.[1] ?? argv.join(" "));
     return invalid(`Bad flags (${message.split(".")[0]})`, argv.join(" "));
   }
 }
@@ -96,8 +103,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     const value = v[flag];
     return value === undefined ? undefined : number(flag, value, 1, 100_000, true);
   };
-  if (v.json !== undefined && v.json.trim() === "") invalid("--json needs a file path", "--json \"\"");
-  if (v.python.trim() === "") invalid("--python needs an interpreter path", "--python \"\"");
+  if (v.json !== undefined && v.json.trim() === "") invalid("--json needs a file path", '--json ""');
+  if (v.python.trim() === "") invalid("--python needs an interpreter path", '--python ""');
   return {
     presets: list("presets", v.presets, BENCH_PRESETS),
     backends: list("backends", v.backends, BENCH_BACKENDS),

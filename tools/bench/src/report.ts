@@ -101,7 +101,9 @@ function peakLine(peer: PeerReport): string {
 function envLine(peer: PeerReport): string {
   const set = Object.entries(peer.unsetEnv).filter(([, v]) => v !== undefined);
   const names = Object.keys(peer.unsetEnv).join(" and ");
-  return set.length === 0 ? `${names} were not set in this environment.` : `${names} removed from the Python process only (here: ${set.map(([k, v]) => `${k}=${v}`).join(", ")}).`;
+  return set.length === 0
+    ? `${names} were not set in this environment.`
+    : `${names} removed from the Python process only (here: ${set.map(([k, v]) => `${k}=${v}`).join(", ")}).`;
 }
 
 function systemsList(report: BenchReport): string[] {
@@ -116,7 +118,9 @@ function systemsList(report: BenchReport): string[] {
 function header(report: BenchReport): string[] {
   const m = report.machine;
   const load = report.foreignLoadAtStart === null ? "unknown" : `${report.foreignLoadAtStart.toFixed(2)} core`;
-  const flops = Object.entries(report.flops).map(([name, f]) => `${name} ${fmt(f.full / 1e6)} MFLOP forward (encoder ${fmt(f.encoder / 1e6)}, training ≈${fmt(f.train / 1e6)})`);
+  const flops = Object.entries(report.flops).map(
+    ([name, f]) => `${name} ${fmt(f.full / 1e6)} MFLOP forward (encoder ${fmt(f.encoder / 1e6)}, training ≈${fmt(f.train / 1e6)})`,
+  );
   return [
     `## aelab bench, ${report.date}`,
     "",

@@ -15,11 +15,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   const state = parseRunsUrl(await searchParams);
   const api = await getApi();
   const scope = { experimentName: state.experiment, sweepId: state.sweep };
-  const [{ runs, total }, facets, experiments] = await Promise.all([
-    api.runs.list(toListRunsInput(state)),
-    api.runs.facets(scope),
-    api.sweeps.experiments(),
-  ]);
+  const [{ runs, total }, facets, experiments] = await Promise.all([api.runs.list(toListRunsInput(state)), api.runs.facets(scope), api.sweeps.experiments()]);
   const lastPage = Math.max(1, Math.ceil(total / state.pageSize));
   if (state.page > lastPage) redirect(runsHref(state, { page: lastPage }));
   // Values selected in the URL stay visible (and can be unticked) even when nothing in scope has them.

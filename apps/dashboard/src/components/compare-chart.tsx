@@ -36,12 +36,6 @@ export function CompareChart({ series, metric }: { series: CompareSeries[]; metr
     [series, names, metric],
   );
   return (
-    <EChart
-      option={option}
-      seriesNames={names}
-      testId="compare-chart"
-      label={`Best ${metric} against hidden size for ${names.join(", ")}`}
-      height={420}
-    />
+    <EChart option={option} seriesNames={names} testId="compare-chart" label={`Best ${metric} against hidden size for ${names.join(", ")}`} height={420} />
   );
 }

@@ -76,4 +76,3 @@ export function CompareRunsTable({ rows, metric }: { rows: CompareRow[]; metric:
     </table>
   );
 }
-

@@ -67,9 +67,7 @@ export function RunCurves({ runId, status, initial }: { runId: string; status: R
   const live = status === "queued" || status === "running";
   const run = useQuery(trpc.runs.get.queryOptions({ id: runId }, { enabled: live, refetchInterval: LIVE_POLL_MS }));
   const stillLive = live && (run.data === undefined || run.data.status === "queued" || run.data.status === "running");
-  const history = useQuery(
-    trpc.metrics.history.queryOptions({ runId }, { initialData: initial, refetchInterval: stillLive ? LIVE_POLL_MS : false }),
-  );
+  const history = useQuery(trpc.metrics.history.queryOptions({ runId }, { initialData: initial, refetchInterval: stillLive ? LIVE_POLL_MS : false }));
   const all = history.data;
   const router = useRouter();
   const { refetch } = history;
@@ -91,7 +89,11 @@ export function RunCurves({ runId, status, initial }: { runId: string; status: R
   const mseOption = useMemo(() => curveOption(mse, "val_mse"), [mse]);
 
   if (!all.some((s) => [...LOSS_KEYS, ...MSE_KEYS].includes(s.key))) {
-    return <p className="muted" data-testid="no-curves">No per-epoch metrics logged yet.</p>;
+    return (
+      <p className="muted" data-testid="no-curves">
+        No per-epoch metrics logged yet.
+      </p>
+    );
   }
   return (
     <div className="curves" data-testid="run-curves" data-live={stillLive ? "true" : "false"} data-epochs={lastEpoch(loss)}>

@@ -9,8 +9,22 @@ import { bestValMse, epochsOf } from "~/lib/run-view";
 export function RunFacts({ run }: { run: RunRecord }) {
   const facts: Array<[string, ReactNode]> = [
     ["Id", run.id],
-    ["Experiment", <Link key="e" href={buildHref("/", { experiment: run.experimentName })}>{run.experimentName}</Link>],
-    ["Sweep", run.sweepId ? <Link key="s" href={buildHref("/compare", { sweep: run.sweepId })}>{run.sweepId} (compare)</Link> : "—"],
+    [
+      "Experiment",
+      <Link key="e" href={buildHref("/", { experiment: run.experimentName })}>
+        {run.experimentName}
+      </Link>,
+    ],
+    [
+      "Sweep",
+      run.sweepId ? (
+        <Link key="s" href={buildHref("/compare", { sweep: run.sweepId })}>
+          {run.sweepId} (compare)
+        </Link>
+      ) : (
+        "—"
+      ),
+    ],
     ["Architecture", run.architecture],
     ["Hidden size", run.hiddenSize === null ? "—" : String(run.hiddenSize)],
     ["Backend", run.backend ?? "—"],
@@ -43,10 +57,18 @@ export function RunSummaryTable({ summary }: { summary: Record<string, MetricSum
       <thead>
         <tr>
           <th scope="col">Metric</th>
-          <th scope="col" className="num">Latest</th>
-          <th scope="col" className="num">Min</th>
-          <th scope="col" className="num">Max</th>
-          <th scope="col" className="num">Step</th>
+          <th scope="col" className="num">
+            Latest
+          </th>
+          <th scope="col" className="num">
+            Min
+          </th>
+          <th scope="col" className="num">
+            Max
+          </th>
+          <th scope="col" className="num">
+            Step
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -66,7 +88,12 @@ export function RunSummaryTable({ summary }: { summary: Record<string, MetricSum
 
 export function RunKeyValues({ values, testId }: { values: Record<string, ParamValue>; testId: string }) {
   const keys = Object.keys(values).sort();
-  if (keys.length === 0) return <p className="muted" data-testid={testId}>None.</p>;
+  if (keys.length === 0)
+    return (
+      <p className="muted" data-testid={testId}>
+        None.
+      </p>
+    );
   return (
     <table data-testid={testId}>
       <tbody>
@@ -82,14 +109,21 @@ export function RunKeyValues({ values, testId }: { values: Record<string, ParamV
 }
 
 export function RunArtifacts({ artifacts }: { artifacts: ArtifactRecord[] }) {
-  if (artifacts.length === 0) return <p className="muted" data-testid="run-artifacts">No artifacts.</p>;
+  if (artifacts.length === 0)
+    return (
+      <p className="muted" data-testid="run-artifacts">
+        No artifacts.
+      </p>
+    );
   return (
     <table data-testid="run-artifacts">
       <thead>
         <tr>
           <th scope="col">Kind</th>
           <th scope="col">Path</th>
-          <th scope="col" className="num">Size</th>
+          <th scope="col" className="num">
+            Size
+          </th>
           <th scope="col">SHA-256</th>
           <th scope="col">Logged</th>
         </tr>

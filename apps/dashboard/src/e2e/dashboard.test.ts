@@ -79,7 +79,9 @@ describe("dashboard in Chromium", () => {
     const input = encodeURIComponent(JSON.stringify({ json: { experimentName: FIXTURE_EXPERIMENT, limit: 50 } }));
     const response = await fetch(`${server.url}/api/trpc/runs.list?input=${input}`);
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { result: { data: { json: { total: number; runs: { name: string; status: string; summary: Record<string, { min: number }> }[] } } } };
+    const body = (await response.json()) as {
+      result: { data: { json: { total: number; runs: { name: string; status: string; summary: Record<string, { min: number }> }[] } } };
+    };
     const { total, runs } = body.result.data.json;
     expect(total).toBe(7);
     expect(runs.map((r) => r.name).sort()).toEqual([XSS_RUN_NAME, "conv-h16", "conv-h2", "conv-h32", "dense-h16", "dense-h2", "dense-h32"].sort());
@@ -154,7 +156,11 @@ describe("dashboard in Chromium", () => {
     const tracker = await createTracker({ url: db });
     try {
       const run = await tracker.startRun({ experimentName: FIXTURE_EXPERIMENT, name: "live-run", architecture: "dense", hiddenSize: 8, spec: {} });
-      const epoch = (n: number) => tracker.logMetrics(run.id, [{ key: "train_loss", value: 0.1 / n, step: n, epoch: n }, { key: "val_loss", value: 0.12 / n, step: n, epoch: n }]);
+      const epoch = (n: number) =>
+        tracker.logMetrics(run.id, [
+          { key: "train_loss", value: 0.1 / n, step: n, epoch: n },
+          { key: "val_loss", value: 0.12 / n, step: n, epoch: n },
+        ]);
       await epoch(1);
       await page.goto(`${server.url}/runs/${run.id}`);
       await page.locator('[data-testid="run-curves"][data-live="true"][data-epochs="1"]').waitFor();

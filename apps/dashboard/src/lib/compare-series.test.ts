@@ -25,7 +25,13 @@ describe("buildCompareSeries", () => {
   });
 
   it("keeps the best of repeated runs and drops unplaceable ones", () => {
-    const series = buildCompareSeries([row("dense", 4, 0.5), row("dense", 4, 0.2), row("dense", null, 0.1), row("dense", 8, Number.NaN), row("dense", 8, null)]);
+    const series = buildCompareSeries([
+      row("dense", 4, 0.5),
+      row("dense", 4, 0.2),
+      row("dense", null, 0.1),
+      row("dense", 8, Number.NaN),
+      row("dense", 8, null),
+    ]);
     expect(series).toEqual([{ name: "dense", kind: "architecture", points: [[4, 0.2]] }]);
   });
 
@@ -36,6 +42,12 @@ describe("buildCompareSeries", () => {
 
   it("pivots series into a hidden-size table", () => {
     const series = buildCompareSeries([row("dense", 2, 0.06), row("conv", 16, 0.02)]);
-    expect(pivotCompareSeries(series)).toEqual({ hiddenSizes: [2, 16], cells: [[null, 0.06], [0.02, null]] });
+    expect(pivotCompareSeries(series)).toEqual({
+      hiddenSizes: [2, 16],
+      cells: [
+        [null, 0.06],
+        [0.02, null],
+      ],
+    });
   });
 });

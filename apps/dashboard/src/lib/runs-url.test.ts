@@ -4,7 +4,15 @@ import { parseRunsUrl, runsHref, sortHref, toListRunsInput } from "./runs-url";
 describe("runs URL state", () => {
   it("parses filters, sort and page, dropping unknown values", () => {
     const state = parseRunsUrl({ status: ["finished", "bogus"], arch: "dense,conv", hidden: ["16", "x", "-2"], sort: "val_mse", page: "3", pageSize: "50" });
-    expect(state).toMatchObject({ status: ["finished"], architecture: ["dense", "conv"], hiddenSize: [16], sort: "val_mse", dir: "asc", page: 3, pageSize: 50 });
+    expect(state).toMatchObject({
+      status: ["finished"],
+      architecture: ["dense", "conv"],
+      hiddenSize: [16],
+      sort: "val_mse",
+      dir: "asc",
+      page: 3,
+      pageSize: 50,
+    });
     expect(toListRunsInput(state)).toMatchObject({ orderBy: "metric:best_val_mse", direction: "asc", limit: 50, offset: 100, hiddenSize: [16] });
   });
 
@@ -18,7 +26,9 @@ describe("runs URL state", () => {
     const state = parseRunsUrl({ arch: ["dense"], hidden: ["2", "16"], status: "running" });
     const href = runsHref(state, { page: 2 });
     expect(href).toBe("/?status=running&arch=dense&hidden=2&hidden=16&page=2");
-    expect(parseRunsUrl(Object.fromEntries([...new URLSearchParams(href.slice(2)).keys()].map((k) => [k, new URLSearchParams(href.slice(2)).getAll(k)])))).toEqual({ ...state, page: 2 });
+    expect(
+      parseRunsUrl(Object.fromEntries([...new URLSearchParams(href.slice(2)).keys()].map((k) => [k, new URLSearchParams(href.slice(2)).getAll(k)]))),
+    ).toEqual({ ...state, page: 2 });
     expect(runsHref(parseRunsUrl({}))).toBe("/");
   });
 

@@ -45,7 +45,13 @@ export function parseRunsUrl(params: SearchParams): RunsUrlState {
   return {
     status: [...new Set(allValues(params, "status"))].filter((s): s is RunStatus => (RUN_STATUSES as readonly string[]).includes(s)),
     architecture: [...new Set(allValues(params, "arch"))].slice(0, 50),
-    hiddenSize: [...new Set(allValues(params, "hidden").map((v) => positiveInt(v, 0)).filter((n) => n > 0))].slice(0, 100),
+    hiddenSize: [
+      ...new Set(
+        allValues(params, "hidden")
+          .map((v) => positiveInt(v, 0))
+          .filter((n) => n > 0),
+      ),
+    ].slice(0, 100),
     experiment: firstValue(params, "experiment"),
     sweep: firstValue(params, "sweep"),
     sort,

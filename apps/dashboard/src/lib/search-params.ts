@@ -5,7 +5,10 @@ export type SearchParams = Record<string, string | string[] | undefined>;
 export function allValues(params: SearchParams, key: string): string[] {
   const raw = params[key];
   const values = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
-  return values.flatMap((value) => value.split(",")).map((value) => value.trim()).filter((value) => value.length > 0);
+  return values
+    .flatMap((value) => value.split(","))
+    .map((value) => value.trim())
+    .filter((value) => value.length > 0);
 }
 
 export function firstValue(params: SearchParams, key: string): string | undefined {

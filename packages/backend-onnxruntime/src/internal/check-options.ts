@@ -10,10 +10,16 @@ export function sessionConfig(options: OnnxruntimeOptions, defaultProviders: str
     throw new AelabError(ErrorCode.InvalidConfig, `threads must be an integer from 1 to 256. Received: threads=${describeValue(threads)}`);
   }
   if (!LEVELS.includes(graphOptimizationLevel)) {
-    throw new AelabError(ErrorCode.InvalidConfig, `graphOptimizationLevel must be one of ${LEVELS.join(", ")}. Received: ${describeValue(graphOptimizationLevel)}`);
+    throw new AelabError(
+      ErrorCode.InvalidConfig,
+      `graphOptimizationLevel must be one of ${LEVELS.join(", ")}. Received: ${describeValue(graphOptimizationLevel)}`,
+    );
   }
   if (!Array.isArray(executionProviders) || executionProviders.length === 0 || executionProviders.some((p) => typeof p !== "string" || p === "")) {
-    throw new AelabError(ErrorCode.InvalidConfig, `executionProviders must be a non-empty list of provider names. Received: ${describeValue(executionProviders)}`);
+    throw new AelabError(
+      ErrorCode.InvalidConfig,
+      `executionProviders must be a non-empty list of provider names. Received: ${describeValue(executionProviders)}`,
+    );
   }
   return { ...(threads === undefined ? {} : { threads }), graphOptimizationLevel, executionProviders: [...executionProviders] };
 }

@@ -27,7 +27,8 @@ export function createRuntimeBackend(name: string, runtime: OrtRuntime, config: 
       return onnxSupport(spec);
     },
     async createModel(options) {
-      if (!ready) throw new AelabError(ErrorCode.BackendUnavailable, `Call init() on the ${name} backend before createModel(). Received: an uninitialised backend`);
+      if (!ready)
+        throw new AelabError(ErrorCode.BackendUnavailable, `Call init() on the ${name} backend before createModel(). Received: an uninitialised backend`);
       return createModelHandler(runtime, config, options);
     },
   };

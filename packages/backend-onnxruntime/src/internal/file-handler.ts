@@ -50,7 +50,10 @@ function sampleShape(info: OnnxModelInfo): number[] {
   const [input] = info.inputs;
   const dims = input.shape.slice(1);
   if (dims.some((d) => typeof d !== "number")) {
-    throw new AelabError(ErrorCode.InvalidData, `An ONNX file served by aelab needs fixed dimensions after the batch axis. Received: input ${input.name} of shape [${input.shape.join(",")}]`);
+    throw new AelabError(
+      ErrorCode.InvalidData,
+      `An ONNX file served by aelab needs fixed dimensions after the batch axis. Received: input ${input.name} of shape [${input.shape.join(",")}]`,
+    );
   }
   return dims as number[];
 }
@@ -58,7 +61,10 @@ function sampleShape(info: OnnxModelInfo): number[] {
 export async function openOnnxFile(runtime: OrtRuntime, config: SessionConfig, bytes: Uint8Array, source: string): Promise<OnnxFileHandler> {
   const info = readOnnxMetadata(bytes);
   if (info.inputs.length !== 1 || info.outputs.length === 0) {
-    throw new AelabError(ErrorCode.InvalidData, `${source}: expected a model with one input and at least one output. Received: inputs [${info.inputs.map((i) => i.name).join(", ")}], outputs [${info.outputs.map((o) => o.name).join(", ")}]`);
+    throw new AelabError(
+      ErrorCode.InvalidData,
+      `${source}: expected a model with one input and at least one output. Received: inputs [${info.inputs.map((i) => i.name).join(", ")}], outputs [${info.outputs.map((o) => o.name).join(", ")}]`,
+    );
   }
   const inputShape = sampleShape(info);
   await runtime.load();

@@ -47,12 +47,18 @@ export async function createModelHandler(runtime: OrtRuntime, config: SessionCon
     for (const bytes of exported) sessions.push(await runtime.createSession(bytes, config));
   } catch (cause) {
     await Promise.allSettled(sessions.map((s) => s.release()));
-    throw new AelabError(ErrorCode.BackendUnavailable, `${runtime.packageName} could not load the exported model "${spec.name}". Received: ${String(cause)}`, { cause });
+    throw new AelabError(ErrorCode.BackendUnavailable, `${runtime.packageName} could not load the exported model "${spec.name}". Received: ${String(cause)}`, {
+      cause,
+    });
   }
   const [encoder, decoder, full] = sessions;
   let disposed = false;
   const run = async (part: OnnxPart, session: RuntimeSession, x: Float32Tensor, sample: readonly number[], what: string) => {
-    if (disposed) throw new AelabError(ErrorCode.BackendUnavailable, `The ${runtime.packageName} model handler for "${spec.name}" was disposed. Received: ${what}() after dispose()`);
+    if (disposed)
+      throw new AelabError(
+        ErrorCode.BackendUnavailable,
+        `The ${runtime.packageName} model handler for "${spec.name}" was disposed. Received: ${what}() after dispose()`,
+      );
     const batch = checkBatch(x, sample, `${what}()`);
     const names = ONNX_IO_NAMES[part];
     // Only the first output: for a VAE encoder, the mean (the log-variance is not computed).

@@ -32,7 +32,9 @@ export function nodeRuntime(): OrtRuntime {
         async run(input: string, outputs: readonly string[], x: Float32Tensor): Promise<Record<string, Float32Tensor>> {
           const result = await session.run({ [input]: new o.Tensor("float32", x.data, [...x.shape]) }, [...outputs]);
           // Copy out of the runtime's buffers so callers own the data.
-          return Object.fromEntries(outputs.map((name) => [name, { data: new Float32Array(result[name].data as Float32Array), shape: [...result[name].dims] }]));
+          return Object.fromEntries(
+            outputs.map((name) => [name, { data: new Float32Array(result[name].data as Float32Array), shape: [...result[name].dims] }]),
+          );
         },
         release: () => session.release(),
       };

@@ -32,8 +32,16 @@ function filterGradient(runtime: TfjsRuntime, xShape: number[], filterShape: num
   const dyShape = [n, convOut(h, kh, strides[0], along(1)), convOut(w, kw, strides[1], along(2)), f];
   const x = patterned(xShape, 11);
   const dy = patterned(dyShape, 29);
-  return valuesOn(runtime, () =>
-    tf.engine().runKernel("Conv2DBackpropFilter", { x: tf.tensor(x.data, xShape), dy: tf.tensor(dy.data, dyShape) }, { strides, pad, dataFormat: "NHWC", filterShape }) as tf.Tensor,
+  return valuesOn(
+    runtime,
+    () =>
+      tf
+        .engine()
+        .runKernel(
+          "Conv2DBackpropFilter",
+          { x: tf.tensor(x.data, xShape), dy: tf.tensor(dy.data, dyShape) },
+          { strides, pad, dataFormat: "NHWC", filterShape },
+        ) as tf.Tensor,
   )[0];
 }
 
@@ -51,7 +59,17 @@ describe("wasm Conv2DBackpropFilter", () => {
     { x: [1, 13, 13, 2], filter: [5, 4, 2, 3], strides: [3, 2], pad: "same" },
     { x: [2, 8, 9, 3], filter: [2, 2, 3, 3], strides: [2, 2], pad: "valid" },
     { x: [2, 7, 7, 2], filter: [3, 3, 2, 2], strides: [1, 1], pad: 1 },
-    { x: [2, 7, 6, 2], filter: [3, 2, 2, 3], strides: [2, 1], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+    {
+      x: [2, 7, 6, 2],
+      filter: [3, 2, 2, 3],
+      strides: [2, 1],
+      pad: [
+        [0, 0],
+        [1, 2],
+        [0, 1],
+        [0, 0],
+      ],
+    },
     // The shapes of the seed-conv autoencoder's layers, at batch 4.
     { x: [4, 28, 28, 32], filter: [3, 3, 32, 1], strides: [1, 1], pad: "same" },
     { x: [4, 28, 28, 32], filter: [3, 3, 32, 16], strides: [2, 2], pad: "same" },

@@ -76,12 +76,23 @@ export function conv2dBackpropFilterComposite(backendName: string): KernelFunc {
       const xT = keep(run("Transpose", backendName, b, { x }, { perm: [3, 1, 2, 0] }));
       const dyT = keep(run("Transpose", backendName, b, { x: dy }, { perm: [1, 2, 0, 3] }));
       let grad = keep(
-        run("Conv2D", backendName, b, { x: xT, filter: dyT }, {
-          strides: [1, 1],
-          pad: [[0, 0], [padInfo.top, bottom], [padInfo.left, right], [0, 0]],
-          dataFormat: "NHWC",
-          dilations: [sh, sw],
-        }),
+        run(
+          "Conv2D",
+          backendName,
+          b,
+          { x: xT, filter: dyT },
+          {
+            strides: [1, 1],
+            pad: [
+              [0, 0],
+              [padInfo.top, bottom],
+              [padInfo.left, right],
+              [0, 0],
+            ],
+            dataFormat: "NHWC",
+            dilations: [sh, sw],
+          },
+        ),
       );
       if (grad.shape[1] !== kh || grad.shape[2] !== kw) {
         grad = keep(run("Slice", backendName, b, { x: grad }, { begin: [0, 0, 0, 0], size: [c, kh, kw, f] }));

@@ -61,7 +61,13 @@ describe("XNNPACK-friendly conv ops give tfjs's values and gradients (on tfjs-cp
 
   it("biasAddFast", () => {
     const [ref, fast] = [false, true].map((useFast) =>
-      valuesOn(cpu, () => valueAndGrads((a, b) => (useFast ? biasAddFast(a, tf.reshape(b, [4]) as tf.Tensor1D) : tf.add(a, tf.reshape(b, [4]))), t([2, 3, 3, 4], 5), t([1, 1, 1, 4], 6))),
+      valuesOn(cpu, () =>
+        valueAndGrads(
+          (a, b) => (useFast ? biasAddFast(a, tf.reshape(b, [4]) as tf.Tensor1D) : tf.add(a, tf.reshape(b, [4]))),
+          t([2, 3, 3, 4], 5),
+          t([1, 1, 1, 4], 6),
+        ),
+      ),
     );
     for (let i = 0; i < ref.length; i++) expect(maxScaledDiff(fast[i], ref[i])).toBeLessThan(1e-6);
   });
@@ -81,7 +87,8 @@ describe("workarounds for tfjs 4.22 kernel bugs", () => {
   const pooled = (x: tf.Tensor4D, fast: boolean, pad: Padding) => (fast ? maxPoolFast(x, [2, 2], [2, 2], pad) : tf.maxPool(x, 2, 2, pad));
 
   it.each(["valid", "same"] as const)("maxPoolFast's gradient on wasm equals tfjs-cpu's MaxPoolGrad (%s)", (pad) => {
-    const grad = (runtime: TfjsRuntime, fast: boolean) => valuesOn(runtime, () => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(pooled(x as tf.Tensor4D, fast, pad), 2)))(input()))[0];
+    const grad = (runtime: TfjsRuntime, fast: boolean) =>
+      valuesOn(runtime, () => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(pooled(x as tf.Tensor4D, fast, pad), 2)))(input()))[0];
     const reference = grad(cpu, false);
     expect(reference.some((v) => v !== 0)).toBe(true);
     expect([...grad(wasm, true)]).toEqual([...reference]);
@@ -91,7 +98,11 @@ describe("workarounds for tfjs 4.22 kernel bugs", () => {
   });
 
   it("upSampling2d's gradient sums each block for every sample (tfjs-cpu's ResizeNearestNeighborGrad does not for batch > 1)", () => {
-    const spec = autoencoderSpecSchema.parse({ input: { shape: [2, 2, 1] }, encoder: [{ type: "upSampling2d", size: 3 }], decoder: [{ type: "maxPool2d", poolSize: 3 }] });
+    const spec = autoencoderSpecSchema.parse({
+      input: { shape: [2, 2, 1] },
+      encoder: [{ type: "upSampling2d", size: 3 }],
+      decoder: [{ type: "maxPool2d", poolSize: 3 }],
+    });
     const forward = buildForward(spec, () => tf.scalar(0));
     const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2, 1]);
     const weights = tf.reshape(tf.range(1, 2 * 6 * 6 + 1), [2, 6, 6, 1]);

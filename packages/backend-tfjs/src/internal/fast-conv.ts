@@ -24,7 +24,15 @@ function phaseFilter(w: tf.Tensor4D, s: number): tf.Tensor4D {
   const [kh, kw, c, f] = w.shape;
   const th = Math.ceil(kh / s);
   const tw = Math.ceil(kw / s);
-  let k: tf.Tensor = s * th > kh || s * tw > kw ? tf.pad(w, [[0, s * th - kh], [0, s * tw - kw], [0, 0], [0, 0]]) : w;
+  let k: tf.Tensor =
+    s * th > kh || s * tw > kw
+      ? tf.pad(w, [
+          [0, s * th - kh],
+          [0, s * tw - kw],
+          [0, 0],
+          [0, 0],
+        ])
+      : w;
   k = tf.reshape(k, [th, s, tw, s, c, f]); // tap i = t·s + r
   k = tf.reverse(k, [0, 2]); // a correlation reads the taps in reverse
   k = tf.transpose(k, [0, 2, 5, 1, 3, 4]); // [t, u, inC, r_h, r_w, outC]
@@ -37,7 +45,13 @@ function phaseFilter(w: tf.Tensor4D, s: number): tf.Tensor4D {
  * with Conv2D + DepthToSpace. Not differentiable itself; call it from
  * gradient functions or a customGrad forward pass.
  */
-export function conv2dBackpropInputFast(dy: tf.Tensor4D, w: tf.Tensor4D, xShape: [number, number, number, number], strides: [number, number], pad: Padding): tf.Tensor4D {
+export function conv2dBackpropInputFast(
+  dy: tf.Tensor4D,
+  w: tf.Tensor4D,
+  xShape: [number, number, number, number],
+  strides: [number, number],
+  pad: Padding,
+): tf.Tensor4D {
   const [sh, sw] = strides;
   if (sh !== sw) return tf.conv2dTranspose(dy, w, xShape, strides, pad); // DepthToSpace needs square blocks
   const s = sh;
@@ -55,7 +69,12 @@ export function conv2dBackpropInputFast(dy: tf.Tensor4D, w: tf.Tensor4D, xShape:
   const padLeft = tw - 1 - qw0;
   const padBottom = Math.max(0, Math.ceil((top + hOut) / s) - hIn);
   const padRight = Math.max(0, Math.ceil((left + wOut) / s) - wIn);
-  const phases = tf.conv2d(dy, phaseFilter(w, s), 1, [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]]);
+  const phases = tf.conv2d(dy, phaseFilter(w, s), 1, [
+    [0, 0],
+    [padTop, padBottom],
+    [padLeft, padRight],
+    [0, 0],
+  ]);
   const spread = s > 1 ? depthToSpaceHost(phases, s) : phases;
   const offH = top - qh0 * s;
   const offW = left - qw0 * s;
@@ -79,7 +98,12 @@ function filterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[], stri
   const { inHeight: h, inWidth: w, outHeight: oh, outWidth: ow, filterHeight: kh, filterWidth: kw, padInfo } = info;
   const bottom = Math.max(0, kh + strides[0] * (oh - 1) - h - padInfo.top);
   const right = Math.max(0, kw + strides[1] * (ow - 1) - w - padInfo.left);
-  const explicit: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [padInfo.top, bottom], [padInfo.left, right], [0, 0]];
+  const explicit: [[number, number], [number, number], [number, number], [number, number]] = [
+    [0, 0],
+    [padInfo.top, bottom],
+    [padInfo.left, right],
+    [0, 0],
+  ];
   let grad = tf.conv2d(tf.transpose(x, [3, 1, 2, 0]) as tf.Tensor4D, tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D, 1, explicit, "NHWC", strides);
   if (grad.shape[1] !== kh || grad.shape[2] !== kw) grad = tf.slice(grad, [0, 0, 0, 0], [shape[2], kh, kw, shape[3]]);
   return tf.transpose(grad, [1, 2, 0, 3]);
@@ -113,7 +137,13 @@ export function conv2dFast(x: tf.Tensor4D, w: tf.Tensor4D, strides: [number, num
 }
 
 /** `tf.conv2dTranspose` computed by `conv2dBackpropInputFast`, with tfjs's gradients. */
-export function conv2dTransposeFast(x: tf.Tensor4D, w: tf.Tensor4D, outShape: [number, number, number, number], strides: [number, number], pad: Padding): tf.Tensor4D {
+export function conv2dTransposeFast(
+  x: tf.Tensor4D,
+  w: tf.Tensor4D,
+  outShape: [number, number, number, number],
+  strides: [number, number],
+  pad: Padding,
+): tf.Tensor4D {
   const op = tf.customGrad((input, kernel, save) => {
     (save as tf.GradSaveFunc)([input as tf.Tensor, kernel as tf.Tensor]);
     return {

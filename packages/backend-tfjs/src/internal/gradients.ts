@@ -16,6 +16,10 @@ export async function ensureGradients(importer: ModuleImporter): Promise<void> {
   try {
     await importer("@tensorflow/tfjs");
   } catch (cause) {
-    throw new AelabError(ErrorCode.BackendUnavailable, `tfjs gradients could not be loaded: install @tensorflow/tfjs@${tf.version_core}. Received: ${cause instanceof Error ? cause.message.split("\n")[0] : String(cause)}`, { cause });
+    throw new AelabError(
+      ErrorCode.BackendUnavailable,
+      `tfjs gradients could not be loaded: install @tensorflow/tfjs@${tf.version_core}. Received: ${cause instanceof Error ? cause.message.split("\n")[0] : String(cause)}`,
+      { cause },
+    );
   }
 }

@@ -71,7 +71,8 @@ export class TfjsModelHandler implements ModelHandler {
   }
 
   private async run(x: Float32Tensor, sample: number[], what: string, f: (t: tf.Tensor) => tf.Tensor): Promise<Float32Tensor> {
-    if (this.disposed) throw new AelabError(ErrorCode.InvalidInput, `This ${this.runtime.tfName} model handler has been disposed. Received: a call after dispose()`);
+    if (this.disposed)
+      throw new AelabError(ErrorCode.InvalidInput, `This ${this.runtime.tfName} model handler has been disposed. Received: a call after dispose()`);
     checkBatch(x, sample, what);
     this.runtime.activate();
     const out = tf.tidy(() => f(toTf(x.data, x.shape)));

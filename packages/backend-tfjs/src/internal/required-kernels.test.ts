@@ -10,7 +10,10 @@ const flatDense = (extra: Partial<AutoencoderSpecInput>, activation = "linear") 
   autoencoderSpecSchema.parse({
     input: { shape },
     encoder: [{ type: "flatten" }, { type: "dense", units: 3, activation }],
-    decoder: [{ type: "dense", units: 64, activation: "sigmoid" }, { type: "reshape", targetShape: shape }],
+    decoder: [
+      { type: "dense", units: 64, activation: "sigmoid" },
+      { type: "reshape", targetShape: shape },
+    ],
     ...extra,
   });
 
@@ -20,14 +23,28 @@ const specs: Record<string, AutoencoderSpec> = {
   "seed-conv": presetSpec("seed-conv", { inputShape: shape, hiddenSize: 3 }),
   "pooling, upsampling, strides and valid pads": autoencoderSpecSchema.parse({
     input: { shape },
-    encoder: [{ type: "conv2d", filters: 2, strides: 2, padding: "valid", activation: "tanh" }, { type: "maxPool2d", padding: "same" }],
-    decoder: [{ type: "upSampling2d", size: 3 }, { type: "conv2dTranspose", filters: 1, kernelSize: 3, strides: 1, padding: "valid", activation: "linear" }],
+    encoder: [
+      { type: "conv2d", filters: 2, strides: 2, padding: "valid", activation: "tanh" },
+      { type: "maxPool2d", padding: "same" },
+    ],
+    decoder: [
+      { type: "upSampling2d", size: 3 },
+      { type: "conv2dTranspose", filters: 1, kernelSize: 3, strides: 1, padding: "valid", activation: "linear" },
+    ],
   }),
-  "bce with every penalty and gaussian noise": flatDense({ loss: "bce", regularization: { l1: 0.01, l2: 0.01, activityL1: 0.01 }, noise: { type: "gaussian", stddev: 0.1 } }, "gelu"),
+  "bce with every penalty and gaussian noise": flatDense(
+    { loss: "bce", regularization: { l1: 0.01, l2: 0.01, activityL1: 0.01 }, noise: { type: "gaussian", stddev: 0.1 } },
+    "gelu",
+  ),
   "dropout and a VAE (β = 0.5) with masking noise": autoencoderSpecSchema.parse({
     input: { shape },
     encoder: [{ type: "flatten" }, { type: "dense", units: 6 }, { type: "dropout", rate: 0.3 }, { type: "dense", units: 2, activation: "linear" }],
-    decoder: [{ type: "dense", units: 6 }, { type: "dropout", rate: 0.5 }, { type: "dense", units: 64, activation: "sigmoid" }, { type: "reshape", targetShape: shape }],
+    decoder: [
+      { type: "dense", units: 6 },
+      { type: "dropout", rate: 0.5 },
+      { type: "dense", units: 64, activation: "sigmoid" },
+      { type: "reshape", targetShape: shape },
+    ],
     loss: "bce",
     variational: { beta: 0.5 },
     noise: { type: "masking", rate: 0.2 },
@@ -66,7 +83,10 @@ describe.each(["wasm", "cpu"] as const)("the kernel table against kernels that r
         await trainer.evaluate(x);
       });
       await trainer.dispose();
-      expect(ran.filter((k) => !train.has(k)), `${optimizer.name} training`).toEqual([]);
+      expect(
+        ran.filter((k) => !train.has(k)),
+        `${optimizer.name} training`,
+      ).toEqual([]);
     }
     const infer = requiredKernels(spec, "infer", options);
     const model = await backend.createModel({ spec, weights });
@@ -75,7 +95,10 @@ describe.each(["wasm", "cpu"] as const)("the kernel table against kernels that r
       await model.decode(await model.encode(x));
     });
     await model.dispose();
-    expect(ran.filter((k) => !infer.has(k)), "inference").toEqual([]);
+    expect(
+      ran.filter((k) => !infer.has(k)),
+      "inference",
+    ).toEqual([]);
   });
 });
 
@@ -84,7 +107,9 @@ describe("missingKernels", () => {
     const spec = presetSpec("conv", { inputShape: [28, 28, 1], hiddenSize: 8 });
     const needed = requiredKernels(spec, "train");
     const available = new Set([...needed.keys()].filter((k) => k !== "Conv2DBackpropFilter"));
-    expect(missingKernels(needed, available, "wasm")).toEqual(["kernel 'Conv2DBackpropFilter' is not registered for tfjs backend 'wasm' (needed by encoder.0 conv2d gradient)"]);
+    expect(missingKernels(needed, available, "wasm")).toEqual([
+      "kernel 'Conv2DBackpropFilter' is not registered for tfjs backend 'wasm' (needed by encoder.0 conv2d gradient)",
+    ]);
     expect(missingKernels(requiredKernels(spec, "infer"), available, "wasm")).toEqual([]);
   });
 });

@@ -58,7 +58,10 @@ function activator(tfName: string): () => void {
       tf.setBackend(tfName).catch(() => undefined);
     }
     if (tf.getBackend() !== tfName || tf.backend() !== tf.engine().registry[tfName]) {
-      throw new AelabError(ErrorCode.Internal, `The tfjs backend '${tfName}' is not initialised; call init() on the aelab backend first. Received: active tfjs backend ${JSON.stringify(tf.getBackend())}`);
+      throw new AelabError(
+        ErrorCode.Internal,
+        `The tfjs backend '${tfName}' is not initialised; call init() on the aelab backend first. Received: active tfjs backend ${JSON.stringify(tf.getBackend())}`,
+      );
     }
   };
 }
@@ -72,7 +75,11 @@ async function initialise(tfName: string, label: string): Promise<void> {
     cause = error;
   }
   if (!ok) {
-    throw new AelabError(ErrorCode.BackendUnavailable, `${label} failed to initialise. Received: ${cause instanceof Error ? cause.message : "tf.setBackend returned false"}`, { cause });
+    throw new AelabError(
+      ErrorCode.BackendUnavailable,
+      `${label} failed to initialise. Received: ${cause instanceof Error ? cause.message : "tf.setBackend returned false"}`,
+      { cause },
+    );
   }
 }
 
@@ -150,7 +157,15 @@ async function loadCpu(importer: ModuleImporter): Promise<TfjsRuntime> {
   // its first write; this flag is how it remembers having done so.
   const instance = tf.findBackend("cpu") as { firstUse?: boolean } | null;
   if (instance && "firstUse" in instance) instance.firstUse = false;
-  return { kind: "cpu", tfName: "cpu", detail: `tfjs ${tf.version_core} cpu (pure JS, 1 thread)`, threads: 1, addedKernels: [], fastPaths: true, activate: activator("cpu") };
+  return {
+    kind: "cpu",
+    tfName: "cpu",
+    detail: `tfjs ${tf.version_core} cpu (pure JS, 1 thread)`,
+    threads: 1,
+    addedKernels: [],
+    fastPaths: true,
+    activate: activator("cpu"),
+  };
 }
 
 export function tfjsNodeMissingMessage(reason: string): string {
@@ -171,7 +186,14 @@ async function loadNode(importer: ModuleImporter): Promise<TfjsRuntime> {
   }
   await initialise("tensorflow", "tfjs-node");
   const version = mod.version?.["tfjs-node"] ?? tf.version_core;
-  return { kind: "node", tfName: "tensorflow", detail: `tfjs-node ${version} (native libtensorflow)`, addedKernels: [], fastPaths: false, activate: activator("tensorflow") };
+  return {
+    kind: "node",
+    tfName: "tensorflow",
+    detail: `tfjs-node ${version} (native libtensorflow)`,
+    addedKernels: [],
+    fastPaths: false,
+    activate: activator("tensorflow"),
+  };
 }
 
 /**
@@ -190,7 +212,9 @@ export function loadRuntime(kind: TfjsKind, importer: ModuleImporter = defaultIm
       return loadNode(importer);
     default: {
       const unknown: never = kind;
-      return Promise.reject(new AelabError(ErrorCode.InvalidConfig, `Unknown tfjs backend kind; expected wasm, cpu or node. Received: ${JSON.stringify(unknown)}`));
+      return Promise.reject(
+        new AelabError(ErrorCode.InvalidConfig, `Unknown tfjs backend kind; expected wasm, cpu or node. Received: ${JSON.stringify(unknown)}`),
+      );
     }
   }
 }

@@ -6,12 +6,19 @@ import { AelabError, ErrorCode, formatShape, type Float32Tensor } from "@aelab/c
 export function checkBatch(x: Float32Tensor, sample: readonly number[], what: string): void {
   const ok = x.shape.length === sample.length + 1 && x.shape[0] >= 1 && sample.every((d, i) => x.shape[i + 1] === d);
   if (!ok) {
-    throw new AelabError(ErrorCode.ShapeMismatch, `${what} must be a batch of shape [N,${sample.join(",")}] with N ≥ 1. Received: shape ${formatShape(x.shape)}`, {
-      details: { expected: sample, received: x.shape },
-    });
+    throw new AelabError(
+      ErrorCode.ShapeMismatch,
+      `${what} must be a batch of shape [N,${sample.join(",")}] with N ≥ 1. Received: shape ${formatShape(x.shape)}`,
+      {
+        details: { expected: sample, received: x.shape },
+      },
+    );
   }
   if (x.data.length !== x.shape.reduce((a, b) => a * b, 1)) {
-    throw new AelabError(ErrorCode.InvalidInput, `${what} data length must equal the product of its shape ${formatShape(x.shape)}. Received: length=${x.data.length}`);
+    throw new AelabError(
+      ErrorCode.InvalidInput,
+      `${what} data length must equal the product of its shape ${formatShape(x.shape)}. Received: length=${x.data.length}`,
+    );
   }
 }
 

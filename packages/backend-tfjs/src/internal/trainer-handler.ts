@@ -58,10 +58,15 @@ export class TfjsTrainerHandler implements TrainerHandler {
     for (const p of parameterInfos(spec)) {
       const t = byName.get(p.name) as NeutralWeights["tensors"][number];
       // tf.variable copies its initial value, so the caller's arrays stay untouched.
-      this.variables.set(p.name, tf.tidy(() => tf.variable(toTf(t.data.slice(), p.shape), true)));
+      this.variables.set(
+        p.name,
+        tf.tidy(() => tf.variable(toTf(t.data.slice(), p.shape), true)),
+      );
     }
     this.varList = [...this.variables.values()];
-    this.kernels = parameterInfos(spec).filter((p) => p.role === "kernel").map((p) => this.variables.get(p.name) as tf.Variable);
+    this.kernels = parameterInfos(spec)
+      .filter((p) => p.role === "kernel")
+      .map((p) => this.variables.get(p.name) as tf.Variable);
     this.forward = buildForward(spec, (name) => this.variables.get(name) as tf.Variable, { fast: runtime.fastPaths });
     this.optimizer = createOptimizer(setup.optimizer);
   }

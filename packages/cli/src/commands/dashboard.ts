@@ -19,7 +19,9 @@ function nextBin(): string {
   try {
     return createRequire(join(appDir, "package.json")).resolve("next/dist/bin/next");
   } catch (cause) {
-    throw new AelabError(ErrorCode.Internal, `The dashboard's Next.js is not installed; run \`npm install\` at the repository root. Received: ${appDir}`, { cause });
+    throw new AelabError(ErrorCode.Internal, `The dashboard's Next.js is not installed; run \`npm install\` at the repository root. Received: ${appDir}`, {
+      cause,
+    });
   }
 }
 

@@ -17,7 +17,8 @@ export async function runsCommand(flags: RunsFlags, ctx: CliContext): Promise<nu
   const status = flags.status?.split(",").map((s) => s.trim());
   const bad = status?.find((s) => !(RUN_STATUSES as readonly string[]).includes(s));
   if (bad) throw new AelabError(ErrorCode.InvalidInput, `--status must be one of ${RUN_STATUSES.join(", ")}. Received: ${JSON.stringify(bad)}`);
-  if (!Number.isInteger(flags.limit) || flags.limit < 1) throw new AelabError(ErrorCode.InvalidInput, `--limit must be a positive integer. Received: ${String(flags.limit)}`);
+  if (!Number.isInteger(flags.limit) || flags.limit < 1)
+    throw new AelabError(ErrorCode.InvalidInput, `--limit must be a positive integer. Received: ${String(flags.limit)}`);
   requireExistingDb(ctx.db);
   const tracker = await createTracker({ url: ctx.db });
   await tracker.reapStaleRuns(STALE_RUN_MS);

@@ -82,9 +82,17 @@ function summaryTable(result: SweepOutcome, metric: string): string {
         o.runId,
       ];
     });
-  return table(
-    ["architecture", "hidden", "status", "backend", "best epoch", "val MSE", "val BCE", "PCA val MSE", "÷ PCA", "samples/s", "run"],
-    rows,
-    ["l", "r", "l", "l", "r", "r", "r", "r", "r", "r", "l"],
-  );
+  return table(["architecture", "hidden", "status", "backend", "best epoch", "val MSE", "val BCE", "PCA val MSE", "÷ PCA", "samples/s", "run"], rows, [
+    "l",
+    "r",
+    "l",
+    "l",
+    "r",
+    "r",
+    "r",
+    "r",
+    "r",
+    "r",
+    "l",
+  ]);
 }

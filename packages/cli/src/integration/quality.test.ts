@@ -21,7 +21,8 @@ const dir = mkdtempSync(join(tmpdir(), "aelab-quality-"));
 const db = join(dir, "aelab.db");
 let tracker: Tracker;
 
-const adam = (epochs: number) => `training: { epochs: ${epochs}, batchSize: 128, optimizer: { name: adam, learningRate: 0.001 }, backend: tfjs-wasm, seed: 42 }`;
+const adam = (epochs: number) =>
+  `training: { epochs: ${epochs}, batchSize: 128, optimizer: { name: adam, learningRate: 0.001 }, backend: tfjs-wasm, seed: 42 }`;
 
 async function train(name: string, lines: string[]): Promise<RunRecord> {
   const file = join(dir, `${name}.yaml`);

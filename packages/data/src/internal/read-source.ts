@@ -31,7 +31,12 @@ export function readSource(file: string): Uint8Array {
     }
     // Without this, the inner stream's bytes would be parsed as the format's header.
     if (out.length >= 2 && out[0] === 0x1f && out[1] === 0x8b) {
-      throw dataError(file, "gzip stream (uncompressed offset 0)", "expected one layer of gzip compression", "another gzip stream inside it (the file was compressed twice)");
+      throw dataError(
+        file,
+        "gzip stream (uncompressed offset 0)",
+        "expected one layer of gzip compression",
+        "another gzip stream inside it (the file was compressed twice)",
+      );
     }
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   }
@@ -67,5 +72,10 @@ export function applyScaling(data: Float32Array, scaling: Scaling, file: string,
     for (let i = 0; i < data.length; i++) data[i] /= 255;
     return;
   }
-  throw dataError(file, "values", 'scaling "unit" expects values in [0, 1] or integers in [0, 255]; pass scaling: "none" to keep them', `min=${min}, max=${max}`);
+  throw dataError(
+    file,
+    "values",
+    'scaling "unit" expects values in [0, 1] or integers in [0, 255]; pass scaling: "none" to keep them',
+    `min=${min}, max=${max}`,
+  );
 }

@@ -30,7 +30,15 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
 }
 
 /** Writes a PNG chunk by chunk: any colour type and bit depth, optional PLTE and tRNS. */
-export function rawPngBytes(options: { width: number; height: number; colorType: number; depth: number; samples: number[]; palette?: number[][]; trns?: number[] }): Uint8Array {
+export function rawPngBytes(options: {
+  width: number;
+  height: number;
+  colorType: number;
+  depth: number;
+  samples: number[];
+  palette?: number[][];
+  trns?: number[];
+}): Uint8Array {
   const { width, height, colorType, depth, samples } = options;
   const perPixel = SAMPLES[colorType];
   const rowBytes = Math.ceil((width * perPixel * depth) / 8);

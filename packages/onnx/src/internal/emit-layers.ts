@@ -30,9 +30,7 @@ function kernelToOnnx(t: NamedTensor): { dims: number[]; data: Float32Array } {
   const out = new Float32Array(t.data.length);
   let o = 0;
   for (let l = 0; l < d; l++)
-    for (let k = 0; k < c; k++)
-      for (let i = 0; i < a; i++)
-        for (let j = 0; j < b; j++) out[o++] = t.data[((i * b + j) * c + k) * d + l];
+    for (let k = 0; k < c; k++) for (let i = 0; i < a; i++) for (let j = 0; j < b; j++) out[o++] = t.data[((i * b + j) * c + k) * d + l];
   return { dims: [d, c, a, b], data: out };
 }
 

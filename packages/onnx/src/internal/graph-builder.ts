@@ -5,7 +5,8 @@
  */
 import { AttributeType, DataType, type AttributeInit, type NodeInit, type TensorInit } from "./onnx-types.ts";
 
-export type AttrValue = { kind: "int"; value: number } | { kind: "float"; value: number } | { kind: "string"; value: string } | { kind: "ints"; value: number[] };
+export type AttrValue =
+  { kind: "int"; value: number } | { kind: "float"; value: number } | { kind: "string"; value: string } | { kind: "ints"; value: number[] };
 
 export const attr = {
   int: (value: number): AttrValue => ({ kind: "int", value }),

@@ -47,7 +47,11 @@ describe("referenceForward", () => {
     const spec = autoencoderSpecSchema.parse({
       input: { shape: [1, 2, 2] },
       encoder: [{ type: "flatten" }],
-      decoder: [{ type: "reshape", targetShape: [1, 2, 2] }, { type: "upSampling2d", size: [2, 1] }, { type: "maxPool2d", poolSize: [2, 1] }],
+      decoder: [
+        { type: "reshape", targetShape: [1, 2, 2] },
+        { type: "upSampling2d", size: [2, 1] },
+        { type: "maxPool2d", poolSize: [2, 1] },
+      ],
     });
     const weights: NeutralWeights = { format: "aelab-weights/1", tensors: [] };
     const x = tensor(Float32Array.from([1, 2, 3, 4]), [1, 1, 2, 2]);
@@ -58,8 +62,15 @@ describe("referenceForward", () => {
   it("passes values through dropout unchanged (inference), wherever it sits", () => {
     const spec = autoencoderSpecSchema.parse({
       input: { shape: [2] },
-      encoder: [{ type: "dropout", rate: 0.9 }, { type: "dense", units: 1, activation: "linear" }, { type: "dropout", rate: 0.5 }],
-      decoder: [{ type: "dense", units: 2, activation: "linear" }, { type: "dropout", rate: 0.5 }],
+      encoder: [
+        { type: "dropout", rate: 0.9 },
+        { type: "dense", units: 1, activation: "linear" },
+        { type: "dropout", rate: 0.5 },
+      ],
+      decoder: [
+        { type: "dense", units: 2, activation: "linear" },
+        { type: "dropout", rate: 0.5 },
+      ],
     });
     const weights: NeutralWeights = {
       format: "aelab-weights/1",

@@ -89,7 +89,10 @@ export function referenceOutputs(options: ReferenceForwardOptions): ReferenceOut
     }
     value = applyLayer(value, batch, info.layer, (role) => param(info.id, role));
     if (value.shape.some((d, i) => d !== info.outputShape[i])) {
-      throw new AelabError(ErrorCode.Internal, `Reference forward of ${info.id} gave ${formatShape(value.shape)}. Received: expected ${formatShape(info.outputShape)}`);
+      throw new AelabError(
+        ErrorCode.Internal,
+        `Reference forward of ${info.id} gave ${formatShape(value.shape)}. Received: expected ${formatShape(info.outputShape)}`,
+      );
     }
   }
   const out = (v: Value): Float32Tensor => ({ data: Float32Array.from(v.data), shape: [batch, ...v.shape] });

@@ -55,9 +55,7 @@ describeStores("metrics", (store) => {
     const points = await tracker.getMetrics(run.id);
     expect(points).toHaveLength(24);
     for (const expected of logged) {
-      const got = points.find(
-        (p) => p.key === expected.key && p.step === expected.step,
-      );
+      const got = points.find((p) => p.key === expected.key && p.step === expected.step);
       expect(got).toEqual({
         key: expected.key,
         step: expected.step,
@@ -66,13 +64,8 @@ describeStores("metrics", (store) => {
         wallTime: expected.wallTime,
       });
     }
-    expect(points.map((p) => p.key)).toEqual([
-      ...Array(12).fill("train_mse"),
-      ...Array(12).fill("val_mse"),
-    ]);
-    expect(
-      (await tracker.getMetrics(run.id, ["val_mse"])).map((p) => p.step),
-    ).toEqual([...Array(12).keys()]);
+    expect(points.map((p) => p.key)).toEqual([...Array(12).fill("train_mse"), ...Array(12).fill("val_mse")]);
+    expect((await tracker.getMetrics(run.id, ["val_mse"])).map((p) => p.step)).toEqual([...Array(12).keys()]);
   });
 
   it("round-trips doubles exactly", async () => {
@@ -97,15 +90,7 @@ describeStores("metrics", (store) => {
   it("stores NaN, Infinity and -Infinity so they come back distinct", async () => {
     const { tracker } = store();
     const run = await start("non-finite");
-    const values = [
-      1.5,
-      Number.NaN,
-      Number.POSITIVE_INFINITY,
-      Number.NEGATIVE_INFINITY,
-      1e308,
-      -1e308,
-      0.25,
-    ];
+    const values = [1.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e308, -1e308, 0.25];
     await tracker.logMetrics(
       run.id,
       values.map((value, step) => ({ key: "loss", value, step, epoch: step })),
@@ -181,9 +166,7 @@ describeStores("metrics", (store) => {
     await tracker.logMetrics(run.id, batch);
     expect(await tracker.getMetrics(run.id)).toHaveLength(2);
     // Overwrite the minimum: the old min must not survive in the summary.
-    await tracker.logMetrics(run.id, [
-      { key: "val_mse", value: 0.35, step: 1, epoch: 1 },
-    ]);
+    await tracker.logMetrics(run.id, [{ key: "val_mse", value: 0.35, step: 1, epoch: 1 }]);
     const points = await tracker.getMetrics(run.id);
     expect(points.map((p) => [p.step, p.value, p.epoch])).toEqual([
       [0, 0.3, null],
@@ -207,11 +190,8 @@ describeStores("metrics", (store) => {
   it("accepts out-of-order steps; latest is the highest step", async () => {
     const { tracker } = store();
     const run = await start("out-of-order");
-    for (const step of [5, 1, 3, 0, 4, 2])
-      await tracker.logMetrics(run.id, [{ key: "m", value: step * 10, step }]);
-    expect((await tracker.getMetrics(run.id)).map((p) => p.step)).toEqual([
-      0, 1, 2, 3, 4, 5,
-    ]);
+    for (const step of [5, 1, 3, 0, 4, 2]) await tracker.logMetrics(run.id, [{ key: "m", value: step * 10, step }]);
+    expect((await tracker.getMetrics(run.id)).map((p) => p.step)).toEqual([0, 1, 2, 3, 4, 5]);
     await tracker.logMetrics(run.id, [{ key: "m", value: -1, step: 2 }]);
     expect((await tracker.getRun(run.id))!.summary.m).toEqual({
       latest: 50,
@@ -264,24 +244,15 @@ describeStores("metrics", (store) => {
       [{ key: "k", value: 1, step: 0, wallTime: new Date(Number.NaN) }],
     ];
     for (const metrics of bad) {
-      const error = await tracker
-        .logMetrics(run.id, metrics as MetricInput[])
-        .catch((e: unknown) => e);
+      const error = await tracker.logMetrics(run.id, metrics as MetricInput[]).catch((e: unknown) => e);
       expect(isAelabError(error, "INVALID_INPUT"), String(error)).toBe(true);
       expect((error as Error).message).toMatch(/Received: /);
     }
     expect(await tracker.getMetrics(run.id)).toEqual([]);
-    const missing = await tracker
-      .logMetrics("no-such-run", [{ key: "k", value: 1, step: 0 }])
-      .catch((e: unknown) => e);
+    const missing = await tracker.logMetrics("no-such-run", [{ key: "k", value: 1, step: 0 }]).catch((e: unknown) => e);
     expect(isAelabError(missing, "NOT_FOUND")).toBe(true);
     expect((missing as Error).message).toMatch(/Received: runId="no-such-run"/);
-    expect(
-      isAelabError(
-        await tracker.getMetrics("no-such-run").catch((e: unknown) => e),
-        "NOT_FOUND",
-      ),
-    ).toBe(true);
+    expect(isAelabError(await tracker.getMetrics("no-such-run").catch((e: unknown) => e), "NOT_FOUND")).toBe(true);
   });
 });
 

@@ -14,48 +14,29 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  createTracker,
-  migrateDatabase,
-  migrateDatabaseWithReport,
-} from "../create-tracker.ts";
+import { createTracker, migrateDatabase, migrateDatabaseWithReport } from "../create-tracker.ts";
 import { MIGRATIONS } from "../generated/migrations.ts";
 import { sqliteFilePath } from "../internal/database-url.ts";
-import {
-  freshPgSchema,
-  PG_URL,
-  REQUIRE_ALL_STORES,
-  STORES,
-  tempSqliteUrl,
-} from "./test-stores.ts";
+import { freshPgSchema, PG_URL, REQUIRE_ALL_STORES, STORES, tempSqliteUrl } from "./test-stores.ts";
 
 const packageRoot = fileURLToPath(new URL("../..", import.meta.url));
-const prismaCli = createRequire(import.meta.url).resolve(
-  "prisma/build/index.js",
-);
+const prismaCli = createRequire(import.meta.url).resolve("prisma/build/index.js");
 const pgUnavailable = STORES.find((s) => s.name === "postgres")?.unavailable;
 const skipPg = pgUnavailable !== undefined && !REQUIRE_ALL_STORES;
 /** `it` for PostgreSQL tests: skipped (reason in the title) when the server is unreachable outside CI. */
-const pgIt = (title: string, fn: () => Promise<void>) =>
-  skipPg ? it.skip(`${title} (skipped: ${pgUnavailable})`, fn) : it(title, fn);
+const pgIt = (title: string, fn: () => Promise<void>) => (skipPg ? it.skip(`${title} (skipped: ${pgUnavailable})`, fn) : it(title, fn));
 
 /** Runs the real Prisma CLI (engine "js", our prisma.config.ts) against `url`. */
-function prismaMigrateStatus(
-  url: string,
-): Promise<{ code: number; output: string }> {
+function prismaMigrateStatus(url: string): Promise<{ code: number; output: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, AELAB_DB: url };
   delete env.DB_PROVIDER;
   return new Promise((resolve) => {
     const options = { cwd: packageRoot, env, timeout: 90_000 };
-    execFile(
-      process.execPath,
-      [prismaCli, "migrate", "status"],
-      options,
-      (error, stdout, stderr) =>
-        resolve({
-          code: error ? Number(error.code ?? 1) : 0,
-          output: `${stdout}${stderr}`,
-        }),
+    execFile(process.execPath, [prismaCli, "migrate", "status"], options, (error, stdout, stderr) =>
+      resolve({
+        code: error ? Number(error.code ?? 1) : 0,
+        output: `${stdout}${stderr}`,
+      }),
     );
   });
 }
@@ -72,46 +53,34 @@ function sqliteFile(): { url: string; path: string } {
 }
 
 function pgSchema(): { url: string; schema: string } {
-  if (pgUnavailable !== undefined)
-    throw new Error(`CI=true: PostgreSQL must be reachable. ${pgUnavailable}`);
+  if (pgUnavailable !== undefined) throw new Error(`CI=true: PostgreSQL must be reachable. ${pgUnavailable}`);
   const fresh = freshPgSchema();
   cleanups.push(fresh.drop);
   return fresh;
 }
 
 describe("committed migrations", () => {
-  it.each(["sqlite", "postgres"] as const)(
-    "the embedded %s migrations are the committed files",
-    (provider) => {
-      const folder = join(packageRoot, "prisma", provider, "migrations");
-      const names = readdirSync(folder, { withFileTypes: true })
-        .filter((e) => e.isDirectory())
-        .map((e) => e.name)
-        .sort();
-      expect(MIGRATIONS[provider].map((m) => m.name)).toEqual(names);
-      for (const migration of MIGRATIONS[provider]) {
-        const bytes = readFileSync(
-          join(folder, migration.name, "migration.sql"),
-        );
-        expect(migration.sql).toBe(bytes.toString("utf8"));
-        expect(migration.checksum).toBe(
-          createHash("sha256").update(bytes).digest("hex"),
-        );
-      }
-      const lock = readFileSync(join(folder, "migration_lock.toml"), "utf8");
-      expect(lock).toContain(
-        `provider = "${provider === "postgres" ? "postgresql" : "sqlite"}"`,
-      );
-    },
-  );
+  it.each(["sqlite", "postgres"] as const)("the embedded %s migrations are the committed files", (provider) => {
+    const folder = join(packageRoot, "prisma", provider, "migrations");
+    const names = readdirSync(folder, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
+    expect(MIGRATIONS[provider].map((m) => m.name)).toEqual(names);
+    for (const migration of MIGRATIONS[provider]) {
+      const bytes = readFileSync(join(folder, migration.name, "migration.sql"));
+      expect(migration.sql).toBe(bytes.toString("utf8"));
+      expect(migration.checksum).toBe(createHash("sha256").update(bytes).digest("hex"));
+    }
+    const lock = readFileSync(join(folder, "migration_lock.toml"), "utf8");
+    expect(lock).toContain(`provider = "${provider === "postgres" ? "postgresql" : "sqlite"}"`);
+  });
 });
 
 describe("migrateDatabase on SQLite", () => {
   it("applies once, is idempotent, and Prisma's CLI agrees", async () => {
     const { url } = sqliteFile();
-    expect(await migrateDatabase(url)).toEqual(
-      MIGRATIONS.sqlite.map((m) => m.name),
-    );
+    expect(await migrateDatabase(url)).toEqual(MIGRATIONS.sqlite.map((m) => m.name));
     expect(await migrateDatabaseWithReport(url)).toEqual({
       provider: "sqlite",
       applied: [],
@@ -124,107 +93,72 @@ describe("migrateDatabase on SQLite", () => {
 
   it("refuses a missing file when asked not to migrate, and a failed migration record", async () => {
     const { url, path } = sqliteFile();
-    const missing = await createTracker({ url, migrate: false }).catch(
-      (e: unknown) => e,
-    );
+    const missing = await createTracker({ url, migrate: false }).catch((e: unknown) => e);
     expect(isAelabError(missing, "TRACKING")).toBe(true);
     await migrateDatabase(url);
     const db = new Database(path);
-    db.prepare(
-      `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ('x', 'y', '29990101000000_broken', '2026-01-01')`,
-    ).run();
+    db.prepare(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ('x', 'y', '29990101000000_broken', '2026-01-01')`).run();
     db.close();
     const error = await migrateDatabase(url).catch((e: unknown) => e);
     expect(isAelabError(error, "TRACKING")).toBe(true);
-    expect((error as Error).message).toMatch(
-      /failed=\["29990101000000_broken"\]/,
-    );
+    expect((error as Error).message).toMatch(/failed=\["29990101000000_broken"\]/);
   });
 
   it("rejects URLs it cannot open", async () => {
-    for (const url of [
-      "mysql://localhost/x",
-      "file:",
-      "file::memory:",
-      "sqlite.db",
-    ]) {
-      expect(
-        isAelabError(
-          await createTracker({ url }).catch((e: unknown) => e),
-          "INVALID_INPUT",
-        ),
-        url,
-      ).toBe(true);
+    for (const url of ["mysql://localhost/x", "file:", "file::memory:", "sqlite.db"]) {
+      expect(isAelabError(await createTracker({ url }).catch((e: unknown) => e), "INVALID_INPUT"), url).toBe(true);
     }
   });
 });
 
 describe("migrateDatabase on PostgreSQL", () => {
-  pgIt(
-    "applies each migration once under concurrency, and Prisma's CLI agrees",
-    async () => {
-      const { url, schema } = pgSchema();
-      const unmigrated = await createTracker({ url }).catch((e: unknown) => e);
-      expect(isAelabError(unmigrated, "TRACKING")).toBe(true);
-      expect((unmigrated as Error).message).toMatch(
-        /aelab db migrate.*pending=/,
+  pgIt("applies each migration once under concurrency, and Prisma's CLI agrees", async () => {
+    const { url, schema } = pgSchema();
+    const unmigrated = await createTracker({ url }).catch((e: unknown) => e);
+    expect(isAelabError(unmigrated, "TRACKING")).toBe(true);
+    expect((unmigrated as Error).message).toMatch(/aelab db migrate.*pending=/);
+
+    const results = await Promise.all([migrateDatabase(url), migrateDatabase(url), migrateDatabase(url)]);
+    expect(results.flat()).toEqual(MIGRATIONS.postgres.map((m) => m.name));
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    try {
+      const rows = await client.query(`SELECT migration_name, checksum, applied_steps_count FROM "${schema}"."_prisma_migrations"`);
+      expect(rows.rows).toEqual(
+        MIGRATIONS.postgres.map((m) => ({
+          migration_name: m.name,
+          checksum: m.checksum,
+          applied_steps_count: 1,
+        })),
       );
+      const publicTables = await client.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'runs'`);
+      expect(publicTables.rows[0].n).toBe(0);
+    } finally {
+      await client.end();
+    }
+    const status = await prismaMigrateStatus(url);
+    expect(status.output).toContain("Database schema is up to date!");
 
-      const results = await Promise.all([
-        migrateDatabase(url),
-        migrateDatabase(url),
-        migrateDatabase(url),
-      ]);
-      expect(results.flat()).toEqual(MIGRATIONS.postgres.map((m) => m.name));
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      try {
-        const rows = await client.query(
-          `SELECT migration_name, checksum, applied_steps_count FROM "${schema}"."_prisma_migrations"`,
-        );
-        expect(rows.rows).toEqual(
-          MIGRATIONS.postgres.map((m) => ({
-            migration_name: m.name,
-            checksum: m.checksum,
-            applied_steps_count: 1,
-          })),
-        );
-        const publicTables = await client.query(
-          `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'runs'`,
-        );
-        expect(publicTables.rows[0].n).toBe(0);
-      } finally {
-        await client.end();
-      }
-      const status = await prismaMigrateStatus(url);
-      expect(status.output).toContain("Database schema is up to date!");
+    const tracker = await createTracker({ url });
+    const run = await tracker.startRun({
+      experimentName: "pg-migrated",
+      name: "r",
+      architecture: "dense",
+      spec: {},
+    });
+    expect(run.status).toBe("running");
+    await tracker.close();
+  });
 
-      const tracker = await createTracker({ url });
-      const run = await tracker.startRun({
-        experimentName: "pg-migrated",
-        name: "r",
-        architecture: "dense",
-        spec: {},
-      });
-      expect(run.status).toBe("running");
-      await tracker.close();
-    },
-  );
-
-  pgIt(
-    "createTracker({ migrate: true }) migrates a fresh schema itself",
-    async () => {
-      const { url } = pgSchema();
-      const tracker = await createTracker({ url, migrate: true });
-      expect((await tracker.listRuns()).total).toBe(0);
-      await tracker.close();
-    },
-  );
+  pgIt("createTracker({ migrate: true }) migrates a fresh schema itself", async () => {
+    const { url } = pgSchema();
+    const tracker = await createTracker({ url, migrate: true });
+    expect((await tracker.listRuns()).total).toBe(0);
+    await tracker.close();
+  });
 
   it("reports an unreachable server as TRACKING", async () => {
-    const error = await migrateDatabase(
-      "postgresql://postgres@127.0.0.1:1/test",
-    ).catch((e: unknown) => e);
+    const error = await migrateDatabase("postgresql://postgres@127.0.0.1:1/test").catch((e: unknown) => e);
     expect(isAelabError(error, "TRACKING")).toBe(true);
     expect((error as Error).message).toContain("Received: url=");
   });

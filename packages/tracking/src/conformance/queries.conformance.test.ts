@@ -20,27 +20,13 @@ async function seed(tracker: Tracker): Promise<Seeded> {
     name: "grid",
     config: { hiddenSize: [2, 8, 32] },
   });
-  const plan: [
-    name: string,
-    arch: string,
-    hidden: number,
-    status: Exclude<RunStatus, "queued">,
-    vals: number[],
-    sweep: boolean,
-  ][] = [
+  const plan: [name: string, arch: string, hidden: number, status: Exclude<RunStatus, "queued">, vals: number[], sweep: boolean][] = [
     ["dense-2", "dense", 2, "finished", [0.09, 0.07, 0.08], true],
     ["dense-8", "dense", 8, "finished", [0.05, 0.04], true],
     ["dense-32", "dense", 32, "failed", [0.03, Number.POSITIVE_INFINITY], true],
     ["conv-2", "conv", 2, "finished", [0.06, 0.065], false],
     ["conv-8", "conv", 8, "running", [0.045], false],
-    [
-      "conv-32",
-      "conv",
-      32,
-      "finished",
-      [Number.NEGATIVE_INFINITY, 0.02],
-      false,
-    ],
+    ["conv-32", "conv", 32, "finished", [Number.NEGATIVE_INFINITY, 0.02], false],
     ["nan-run", "conv", 8, "crashed", [Number.NaN], false],
     ["no-metric", "dense", 8, "pruned", [], false],
     ["other-exp", "dense", 8, "finished", [0.001], false],
@@ -62,9 +48,7 @@ async function seed(tracker: Tracker): Promise<Seeded> {
         step,
         epoch: step,
       })),
-      ...(name === "no-metric"
-        ? []
-        : [{ key: "pca_val_mse", value: 0.5 / hiddenSize, step: 0 }]),
+      ...(name === "no-metric" ? [] : [{ key: "pca_val_mse", value: 0.5 / hiddenSize, step: 0 }]),
     ]);
     if (status !== "running")
       await tracker.endRun(run.id, {
@@ -86,17 +70,12 @@ describeStores("queries", (store) => {
   it("filters by experiment, sweep, status, architecture and hidden size, with totals", async () => {
     const { tracker } = store();
     expect((await tracker.listRuns({ experimentName: EXP })).total).toBe(8);
-    expect(
-      (await tracker.listRuns({ experimentName: `${EXP}-other` })).total,
-    ).toBe(1);
+    expect((await tracker.listRuns({ experimentName: `${EXP}-other` })).total).toBe(1);
     const sweep = await tracker.listRuns({
       sweepId: seeded.sweepId,
       orderBy: "name",
     });
-    expect([sweep.total, names(sweep.runs)]).toEqual([
-      3,
-      ["dense-2", "dense-32", "dense-8"],
-    ]);
+    expect([sweep.total, names(sweep.runs)]).toEqual([3, ["dense-2", "dense-32", "dense-8"]]);
     const finished = await tracker.listRuns({
       experimentName: EXP,
       status: ["finished"],
@@ -121,12 +100,7 @@ describeStores("queries", (store) => {
       architecture: [],
       orderBy: "name",
     });
-    expect(names(both.runs)).toEqual([
-      "conv-2",
-      "conv-32",
-      "dense-2",
-      "dense-32",
-    ]);
+    expect(names(both.runs)).toEqual(["conv-2", "conv-32", "dense-2", "dense-32"]);
   });
 
   it("returns full records: params, tags and summaries", async () => {
@@ -158,31 +132,13 @@ describeStores("queries", (store) => {
       experimentName: EXP,
       orderBy: "metric:val_mse",
     });
-    expect(names(byMin.runs)).toEqual([
-      "conv-32",
-      "dense-32",
-      "dense-8",
-      "conv-8",
-      "conv-2",
-      "dense-2",
-      "nan-run",
-      "no-metric",
-    ]);
+    expect(names(byMin.runs)).toEqual(["conv-32", "dense-32", "dense-8", "conv-8", "conv-2", "dense-2", "nan-run", "no-metric"]);
     const byMinDesc = await tracker.listRuns({
       experimentName: EXP,
       orderBy: "metric:val_mse",
       direction: "desc",
     });
-    expect(names(byMinDesc.runs)).toEqual([
-      "dense-2",
-      "conv-2",
-      "conv-8",
-      "dense-8",
-      "dense-32",
-      "conv-32",
-      "nan-run",
-      "no-metric",
-    ]);
+    expect(names(byMinDesc.runs)).toEqual(["dense-2", "conv-2", "conv-8", "dense-8", "dense-32", "conv-32", "nan-run", "no-metric"]);
     const byMax = await tracker.listRuns({
       experimentName: EXP,
       orderBy: "metric:val_mse:max",
@@ -234,9 +190,7 @@ describeStores("queries", (store) => {
       }
       expect(pages).toEqual(names(full.runs));
     }
-    expect(
-      (await tracker.listRuns({ experimentName: EXP, offset: 50 })).runs,
-    ).toEqual([]);
+    expect((await tracker.listRuns({ experimentName: EXP, offset: 50 })).runs).toEqual([]);
   });
 
   it("rejects bad queries", async () => {
@@ -250,12 +204,8 @@ describeStores("queries", (store) => {
       { status: ["done"] },
       { direction: "up" },
     ]) {
-      const error = await tracker
-        .listRuns(query as never)
-        .catch((e: unknown) => e);
-      expect(isAelabError(error, "INVALID_INPUT"), JSON.stringify(query)).toBe(
-        true,
-      );
+      const error = await tracker.listRuns(query as never).catch((e: unknown) => e);
+      expect(isAelabError(error, "INVALID_INPUT"), JSON.stringify(query)).toBe(true);
     }
   });
 
@@ -264,14 +214,7 @@ describeStores("queries", (store) => {
       experimentName: EXP,
       metric: "val_mse",
     });
-    const table = rows.map((r) => [
-      r.name,
-      r.architecture,
-      r.hiddenSize,
-      r.status,
-      r.best,
-      r.pca,
-    ]);
+    const table = rows.map((r) => [r.name, r.architecture, r.hiddenSize, r.status, r.best, r.pca]);
     expect(table).toEqual([
       ["conv-2", "conv", 2, "finished", 0.06, 0.25],
       ["conv-8", "conv", 8, "running", 0.045, 0.0625],
@@ -319,19 +262,10 @@ describeStores("queries", (store) => {
       });
     }
     const listed = await tracker.listArtifacts(run.id);
-    expect(listed.map((a) => a.kind)).toEqual([
-      "weights",
-      "onnx-encoder",
-      "onnx-decoder",
-      "weights",
-    ]);
+    expect(listed.map((a) => a.kind)).toEqual(["weights", "onnx-encoder", "onnx-decoder", "weights"]);
     expect(listed[0]).toEqual(first);
-    expect(
-      await tracker.listArtifacts(seeded.byName.get("conv-2")!.id),
-    ).toEqual([]);
-    const badSha = await tracker
-      .logArtifact(run.id, { kind: "w", path: "p", bytes: 1, sha256: "xyz" })
-      .catch((e: unknown) => e);
+    expect(await tracker.listArtifacts(seeded.byName.get("conv-2")!.id)).toEqual([]);
+    const badSha = await tracker.logArtifact(run.id, { kind: "w", path: "p", bytes: 1, sha256: "xyz" }).catch((e: unknown) => e);
     expect(isAelabError(badSha, "INVALID_INPUT")).toBe(true);
     const noRun = await tracker
       .logArtifact("nope", {
@@ -342,11 +276,6 @@ describeStores("queries", (store) => {
       })
       .catch((e: unknown) => e);
     expect(isAelabError(noRun, "NOT_FOUND")).toBe(true);
-    expect(
-      isAelabError(
-        await tracker.listArtifacts("nope").catch((e: unknown) => e),
-        "NOT_FOUND",
-      ),
-    ).toBe(true);
+    expect(isAelabError(await tracker.listArtifacts("nope").catch((e: unknown) => e), "NOT_FOUND")).toBe(true);
   });
 });

@@ -64,9 +64,7 @@ describeStores("runs", (store, kind) => {
       error: null,
       params: { lr: 0.001, batchSize: 128, epochs: 3 },
     });
-    expect(done.endedAt!.getTime()).toBeGreaterThanOrEqual(
-      done.startedAt.getTime(),
-    );
+    expect(done.endedAt!.getTime()).toBeGreaterThanOrEqual(done.startedAt.getTime());
     expect(done.summary.val_mse).toEqual({
       latest: 0.04,
       min: 0.04,
@@ -80,8 +78,7 @@ describeStores("runs", (store, kind) => {
 
   it("failed runs keep their error text; names may repeat", async () => {
     const { tracker } = store();
-    const message =
-      "Training diverged: val_mse became NaN at epoch 4.\nReceived: lr=10 — ünïcødé ✓";
+    const message = "Training diverged: val_mse became NaN at epoch 4.\nReceived: lr=10 — ünïcødé ✓";
     const a = await tracker.startRun({
       experimentName: "failures",
       name: "same",
@@ -170,15 +167,8 @@ describeStores("runs", (store, kind) => {
       expect((await tracker.getRun(alive.id))!.status).toBe("running");
       expect((await tracker.getRun(done.id))!.status).toBe("finished");
       expect((await tracker.getRun(queued.id))!.status).toBe("queued");
-      expect(await markStaleRunsCrashed(tracker, { staleAfterMs: 400 })).toBe(
-        0,
-      );
-      expect(
-        isAelabError(
-          await tracker.reapStaleRuns(0).catch((e: unknown) => e),
-          "INVALID_INPUT",
-        ),
-      ).toBe(true);
+      expect(await markStaleRunsCrashed(tracker, { staleAfterMs: 400 })).toBe(0);
+      expect(isAelabError(await tracker.reapStaleRuns(0).catch((e: unknown) => e), "INVALID_INPUT")).toBe(true);
     } finally {
       await tracker.close();
       await own.cleanup();
@@ -194,9 +184,7 @@ describeStores("runs", (store, kind) => {
       spec: {},
     });
     await sleep(300);
-    expect(
-      await markStaleRunsCrashed(url, { staleAfterMs: 150 }),
-    ).toBeGreaterThanOrEqual(1);
+    expect(await markStaleRunsCrashed(url, { staleAfterMs: 150 })).toBeGreaterThanOrEqual(1);
     expect((await tracker.getRun(run.id))!.status).toBe("crashed");
   });
 
@@ -205,10 +193,7 @@ describeStores("runs", (store, kind) => {
     const first = await tracker.getOrCreateExperiment("sweeps-exp");
     const again = await tracker.getOrCreateExperiment("sweeps-exp");
     expect(again).toEqual(first);
-    const [x, y] = await Promise.all([
-      tracker.getOrCreateExperiment("raced"),
-      tracker.getOrCreateExperiment("raced"),
-    ]);
+    const [x, y] = await Promise.all([tracker.getOrCreateExperiment("raced"), tracker.getOrCreateExperiment("raced")]);
     expect(x.id).toBe(y.id);
     const config = {
       grid: { hiddenSize: [2, 8, 32], architecture: ["dense", "conv"] },
@@ -234,21 +219,10 @@ describeStores("runs", (store, kind) => {
     });
     expect(run.sweepId).toBe(sweep.id);
     await tracker.endSweep(sweep.id, "finished");
-    expect(
-      (await tracker.listSweeps("sweeps-exp")).map((s) => [s.id, s.status]),
-    ).toEqual([[sweep.id, "finished"]]);
-    expect((await tracker.listSweeps()).some((s) => s.id === sweep.id)).toBe(
-      true,
-    );
-    expect((await tracker.listExperiments()).map((e) => e.name)).toEqual(
-      expect.arrayContaining(["sweeps-exp", "raced"]),
-    );
-    expect(
-      isAelabError(
-        await tracker.endSweep("nope", "failed").catch((e: unknown) => e),
-        "NOT_FOUND",
-      ),
-    ).toBe(true);
+    expect((await tracker.listSweeps("sweeps-exp")).map((s) => [s.id, s.status])).toEqual([[sweep.id, "finished"]]);
+    expect((await tracker.listSweeps()).some((s) => s.id === sweep.id)).toBe(true);
+    expect((await tracker.listExperiments()).map((e) => e.name)).toEqual(expect.arrayContaining(["sweeps-exp", "raced"]));
+    expect(isAelabError(await tracker.endSweep("nope", "failed").catch((e: unknown) => e), "NOT_FOUND")).toBe(true);
     const dangling = await tracker
       .startRun({
         experimentName: "sweeps-exp",
@@ -316,19 +290,13 @@ describeStores("runs", (store, kind) => {
         "INVALID_INPUT",
       ],
       [() => tracker.endRun("nope", { status: "finished" }), "NOT_FOUND"],
-      [
-        () => tracker.endRun("nope", { status: "running" as never }),
-        "INVALID_INPUT",
-      ],
+      [() => tracker.endRun("nope", { status: "running" as never }), "INVALID_INPUT"],
       [() => tracker.heartbeat("nope"), "NOT_FOUND"],
       [() => tracker.setBackend("nope", "tfjs-cpu"), "NOT_FOUND"],
     ];
     for (const [promise, code] of cases) {
       const error = await promise().catch((e: unknown) => e);
-      expect(
-        isAelabError(error, code as never),
-        `${String(error)} should be ${code}`,
-      ).toBe(true);
+      expect(isAelabError(error, code as never), `${String(error)} should be ${code}`).toBe(true);
       expect((error as Error).message).toContain("Received: ");
     }
   });

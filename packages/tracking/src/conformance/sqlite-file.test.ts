@@ -14,9 +14,7 @@ import { sqliteFilePath } from "../internal/database-url.ts";
 import { tempSqliteUrl } from "./test-stores.ts";
 
 const tsxCli = createRequire(import.meta.url).resolve("tsx/cli");
-const childScript = fileURLToPath(
-  new URL("./child-writer.ts", import.meta.url),
-);
+const childScript = fileURLToPath(new URL("./child-writer.ts", import.meta.url));
 
 interface Child {
   ready: Promise<void>;
@@ -26,11 +24,7 @@ interface Child {
 
 /** Starts child-writer.ts; it opens the file only after `go()`. */
 function startChild(url: string, name: string, batches: number): Child {
-  const child = spawn(
-    process.execPath,
-    [tsxCli, childScript, url, name, String(batches)],
-    { stdio: ["pipe", "pipe", "pipe"] },
-  );
+  const child = spawn(process.execPath, [tsxCli, childScript, url, name, String(batches)], { stdio: ["pipe", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   let markReady: () => void = () => undefined;
@@ -43,10 +37,7 @@ function startChild(url: string, name: string, batches: number): Child {
   const done = new Promise<{ runId: string }>((resolve, reject) => {
     child.on("error", reject);
     child.on("exit", (code) => {
-      if (code === 0)
-        resolve(
-          JSON.parse(stdout.slice("ready\n".length)) as { runId: string },
-        );
+      if (code === 0) resolve(JSON.parse(stdout.slice("ready\n".length)) as { runId: string });
       else reject(new Error(`child ${name} exited with ${code}: ${stderr}`));
     });
   });
@@ -83,18 +74,12 @@ describe("SQLite tracking file", () => {
     const db = new Database(path, { readonly: true });
     try {
       expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
-      const rows = db
-        .prepare(
-          `SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count FROM "_prisma_migrations"`,
-        )
-        .all();
+      const rows = db.prepare(`SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count FROM "_prisma_migrations"`).all();
       expect(rows).toEqual(
         MIGRATIONS.sqlite.map((m) => ({
           migration_name: m.name,
           checksum: m.checksum,
-          finished_at: expect.stringMatching(
-            /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/,
-          ),
+          finished_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/),
           rolled_back_at: null,
           applied_steps_count: 1,
         })),
@@ -132,10 +117,7 @@ describe("SQLite tracking file", () => {
   it("lets several processes migrate and write the same new file at once", async () => {
     const { url, path } = newFile();
     const batches = 60;
-    const children = [
-      startChild(url, "child-a", batches),
-      startChild(url, "child-b", batches),
-    ];
+    const children = [startChild(url, "child-a", batches), startChild(url, "child-b", batches)];
     await Promise.all(children.map((c) => c.ready));
     // Go: all three open the (not yet existing) file at the same moment.
     for (const child of children) child.go();
@@ -148,42 +130,31 @@ describe("SQLite tracking file", () => {
           architecture: "dense",
           spec: {},
         });
-        for (let step = 0; step < batches; step++)
-          await tracker.logMetrics(run.id, [
-            { key: "loss", value: step, step },
-          ]);
+        for (let step = 0; step < batches; step++) await tracker.logMetrics(run.id, [{ key: "loss", value: step, step }]);
         await tracker.endRun(run.id, { status: "finished" });
         return { runId: run.id };
       } finally {
         await tracker.close();
       }
     })();
-    const results = await Promise.all([
-      ...children.map((c) => c.done),
-      parentWrites,
-    ]);
+    const results = await Promise.all([...children.map((c) => c.done), parentWrites]);
 
     const db = new Database(path, { readonly: true });
-    expect(
-      db.prepare(`SELECT count(*) AS n FROM "_prisma_migrations"`).get(),
-    ).toEqual({ n: MIGRATIONS.sqlite.length });
+    expect(db.prepare(`SELECT count(*) AS n FROM "_prisma_migrations"`).get()).toEqual({ n: MIGRATIONS.sqlite.length });
     db.close();
     const reader = await createTracker({ url });
     const { runs: all } = await reader.listRuns({
       experimentName: "multi-process",
     });
     // The three writers really overlapped: each started before the others ended.
-    for (const a of all)
-      for (const b of all)
-        expect(a.startedAt.getTime()).toBeLessThan(b.endedAt!.getTime());
+    for (const a of all) for (const b of all) expect(a.startedAt.getTime()).toBeLessThan(b.endedAt!.getTime());
     const { runs, total } = await reader.listRuns({
       experimentName: "multi-process",
       orderBy: "name",
     });
     expect(total).toBe(3);
     expect(runs.map((r) => r.name)).toEqual(["child-a", "child-b", "parent"]);
-    for (const { runId } of results)
-      expect(await reader.getMetrics(runId)).toHaveLength(batches);
+    for (const { runId } of results) expect(await reader.getMetrics(runId)).toHaveLength(batches);
     expect(runs.find((r) => r.name === "child-a")?.params).toEqual({
       last: batches - 1,
     });
@@ -203,9 +174,7 @@ describe("SQLite tracking file", () => {
     await first.logMetrics(run.id, [{ key: "k", value: 0.5, step: 0 }]);
     expect((await second.getRun(run.id))?.summary.k?.latest).toBe(0.5);
     await second.logMetrics(run.id, [{ key: "k", value: 0.25, step: 1 }]);
-    expect((await first.getMetrics(run.id)).map((p) => p.value)).toEqual([
-      0.5, 0.25,
-    ]);
+    expect((await first.getMetrics(run.id)).map((p) => p.value)).toEqual([0.5, 0.25]);
     await Promise.all([first.close(), second.close()]);
   });
 });

@@ -15,8 +15,7 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import { createTracker, migrateDatabase } from "../create-tracker.ts";
 import type { Tracker } from "../tracker.ts";
 
-export const PG_URL =
-  process.env.AELAB_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
+export const PG_URL = process.env.AELAB_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 
 export interface OpenStore {
   tracker: Tracker;
@@ -52,9 +51,7 @@ export function tempSqliteUrl(): { url: string; dir: string } {
   return { url: `file:${join(dir, "nested", "aelab.db")}`, dir };
 }
 
-async function withPgClient<T>(
-  fn: (client: pg.Client) => Promise<T>,
-): Promise<T> {
+async function withPgClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
   try {
@@ -75,11 +72,7 @@ export function freshPgSchema(): {
   return {
     url,
     schema,
-    drop: () =>
-      withPgClient(
-        async (c) =>
-          void (await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)),
-      ),
+    drop: () => withPgClient(async (c) => void (await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`))),
   };
 }
 
@@ -118,10 +111,7 @@ export const REQUIRE_ALL_STORES = process.env.CI === "true";
  * The shared conformance harness: `describe.each` over every store, each with
  * its own fresh database, closed and removed afterwards.
  */
-export function describeStores(
-  title: string,
-  body: (store: () => OpenStore, kind: StoreKind) => void,
-): void {
+export function describeStores(title: string, body: (store: () => OpenStore, kind: StoreKind) => void): void {
   describe.each(STORES)(`${title} — $name`, (kind) => {
     if (kind.unavailable !== undefined && !REQUIRE_ALL_STORES) {
       it.skip(`skipped: ${kind.unavailable}`, () => undefined);
@@ -129,10 +119,7 @@ export function describeStores(
     }
     let open: OpenStore | undefined;
     beforeAll(async () => {
-      if (kind.unavailable !== undefined)
-        throw new Error(
-          `CI=true: the ${kind.name} store must run. ${kind.unavailable}`,
-        );
+      if (kind.unavailable !== undefined) throw new Error(`CI=true: the ${kind.name} store must run. ${kind.unavailable}`);
       open = await kind.open();
     });
     afterAll(async () => {
@@ -140,8 +127,7 @@ export function describeStores(
       await open?.cleanup();
     });
     body(() => {
-      if (open === undefined)
-        throw new Error(`the ${kind.name} store did not open`);
+      if (open === undefined) throw new Error(`the ${kind.name} store did not open`);
       return open;
     }, kind);
   });
@@ -159,5 +145,4 @@ export function specFor(architecture: string, hiddenSize: number): unknown {
   };
 }
 
-export const sleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

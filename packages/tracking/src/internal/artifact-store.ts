@@ -16,49 +16,32 @@ const artifactSelect = {
   createdAt: true,
 } as const;
 
-function toArtifactRecord(row: {
-  id: string;
-  runId: string;
-  kind: string;
-  path: string;
-  bytes: bigint;
-  sha256: string;
-  createdAt: Date;
-}): ArtifactRecord {
+function toArtifactRecord(row: { id: string; runId: string; kind: string; path: string; bytes: bigint; sha256: string; createdAt: Date }): ArtifactRecord {
   return { ...row, bytes: Number(row.bytes) };
 }
 
-export async function logArtifact(
-  db: Db,
-  runId: string,
-  input: ArtifactInput,
-): Promise<ArtifactRecord> {
+export async function logArtifact(db: Db, runId: string, input: ArtifactInput): Promise<ArtifactRecord> {
   requireText("runId", runId);
   const artifact = requireArtifact(input);
-  const row = await tracked(
-    { operation: "log an artifact", subject: `runId=${JSON.stringify(runId)}` },
-    () =>
-      db.artifact.create({
-        data: {
-          id: orderedId(),
-          runId,
-          kind: artifact.kind,
-          path: artifact.path,
-          bytes: BigInt(artifact.bytes),
-          sha256: artifact.sha256,
-          createdAt: new Date(),
-        },
-        select: artifactSelect,
-      }),
+  const row = await tracked({ operation: "log an artifact", subject: `runId=${JSON.stringify(runId)}` }, () =>
+    db.artifact.create({
+      data: {
+        id: orderedId(),
+        runId,
+        kind: artifact.kind,
+        path: artifact.path,
+        bytes: BigInt(artifact.bytes),
+        sha256: artifact.sha256,
+        createdAt: new Date(),
+      },
+      select: artifactSelect,
+    }),
   );
   return toArtifactRecord(row);
 }
 
 /** Artifacts of a run, oldest first. NOT_FOUND for an unknown run. */
-export async function listArtifacts(
-  db: Db,
-  runId: string,
-): Promise<ArtifactRecord[]> {
+export async function listArtifacts(db: Db, runId: string): Promise<ArtifactRecord[]> {
   requireText("runId", runId);
   const rows = await tracked({ operation: "list artifacts" }, () =>
     db.artifact.findMany({

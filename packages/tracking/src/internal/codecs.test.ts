@@ -1,29 +1,12 @@
 import { isAelabError } from "@aelab/core";
 import { describe, expect, it } from "vitest";
-import {
-  parseDatabaseUrl,
-  redactUrl,
-  resolveDatabaseUrl,
-} from "./database-url.ts";
+import { parseDatabaseUrl, redactUrl, resolveDatabaseUrl } from "./database-url.ts";
 import { summarise } from "./metric-summary.ts";
-import {
-  decodeNumber,
-  encodeNumber,
-  INFINITY_SENTINEL,
-} from "./number-codec.ts";
+import { decodeNumber, encodeNumber, INFINITY_SENTINEL } from "./number-codec.ts";
 import { decodeParam, encodeParam } from "./param-codec.ts";
 
 describe("number codec", () => {
-  it.each([
-    0,
-    1.5,
-    -2.25,
-    5e-324,
-    Number.MAX_VALUE,
-    Number.NaN,
-    Number.POSITIVE_INFINITY,
-    Number.NEGATIVE_INFINITY,
-  ])("round-trips %s", (x) => {
+  it.each([0, 1.5, -2.25, 5e-324, Number.MAX_VALUE, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])("round-trips %s", (x) => {
     const { value, kind } = encodeNumber(x);
     expect(Object.is(decodeNumber(value, kind), x)).toBe(true);
   });
@@ -42,16 +25,7 @@ describe("number codec", () => {
 });
 
 describe("param codec", () => {
-  it.each([
-    ["1"],
-    [1],
-    [true],
-    [false],
-    [""],
-    [Number.NaN],
-    [-0.1],
-    [1 / 3],
-  ] as const)("keeps %s and its type", (v) => {
+  it.each([["1"], [1], [true], [false], [""], [Number.NaN], [-0.1], [1 / 3]] as const)("keeps %s and its type", (v) => {
     const { type, value } = encodeParam(v);
     expect(decodeParam(type, value)).toStrictEqual(v);
   });
@@ -65,10 +39,7 @@ describe("summarise (the NaN rule)", () => {
     count,
   });
   it("ignores NaN for min/max but not for latest", () => {
-    const s = summarise(
-      [finite(0.1, 0.9, 3), { kind: "nan", min: null, max: null, count: 1 }],
-      { step: 4, value: Number.NaN },
-    );
+    const s = summarise([finite(0.1, 0.9, 3), { kind: "nan", min: null, max: null, count: 1 }], { step: 4, value: Number.NaN });
     expect(s).toMatchObject({
       latestKind: "nan",
       latestValue: null,
@@ -79,14 +50,10 @@ describe("summarise (the NaN rule)", () => {
     });
   });
   it("lets ±Infinity win min/max", () => {
-    const s = summarise(
-      [
-        finite(0.1, 0.9, 3),
-        { kind: "inf", min: null, max: null, count: 1 },
-        { kind: "-inf", min: null, max: null, count: 1 },
-      ],
-      { step: 0, value: 0.5 },
-    );
+    const s = summarise([finite(0.1, 0.9, 3), { kind: "inf", min: null, max: null, count: 1 }, { kind: "-inf", min: null, max: null, count: 1 }], {
+      step: 0,
+      value: 0.5,
+    });
     expect([s.minKind, s.maxKind]).toEqual(["-inf", "inf"]);
   });
   it("is NaN only when every value is NaN", () => {
@@ -119,20 +86,14 @@ describe("database URLs", () => {
       provider: "sqlite",
       path: expect.stringMatching(/\/rel\/x\.db$/),
     });
-    expect(
-      parseDatabaseUrl("postgres://u:p@h:5432/db?schema=s1&sslmode=disable"),
-    ).toEqual({
+    expect(parseDatabaseUrl("postgres://u:p@h:5432/db?schema=s1&sslmode=disable")).toEqual({
       provider: "postgres",
       connectionString: "postgres://u:p@h:5432/db?sslmode=disable",
       schema: "s1",
     });
   });
   it("rejects other schemes and unsafe schema names", () => {
-    for (const url of [
-      "mysql://h/db",
-      "postgresql://h/db?schema=a;drop",
-      "file::memory:",
-    ]) {
+    for (const url of ["mysql://h/db", "postgresql://h/db?schema=a;drop", "file::memory:"]) {
       expect(
         isAelabError(
           (() => {
@@ -162,8 +123,6 @@ describe("database URLs", () => {
     }
   });
   it("redacts passwords in messages", () => {
-    expect(redactUrl("postgresql://me:secret@h/db")).toBe(
-      '"postgresql://me:***@h/db"',
-    );
+    expect(redactUrl("postgresql://me:secret@h/db")).toBe('"postgresql://me:***@h/db"');
   });
 });

@@ -51,13 +51,9 @@ export function parsePostgresUrl(url: string): PostgresTarget {
   try {
     parsed = new URL(url);
   } catch (cause) {
-    throw new AelabError(
-      ErrorCode.InvalidInput,
-      `Expected a valid PostgreSQL URL. Received: url=${redactUrl(url)}`,
-      {
-        cause,
-      },
-    );
+    throw new AelabError(ErrorCode.InvalidInput, `Expected a valid PostgreSQL URL. Received: url=${redactUrl(url)}`, {
+      cause,
+    });
   }
   const schema = parsed.searchParams.get("schema") ?? undefined;
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
@@ -72,10 +68,8 @@ export function parsePostgresUrl(url: string): PostgresTarget {
 
 /** Classifies a tracking URL. Throws INVALID_INPUT for anything else. */
 export function parseDatabaseUrl(url: string): DatabaseTarget {
-  if (url.startsWith("file:"))
-    return { provider: "sqlite", path: sqliteFilePath(url) };
-  if (url.startsWith("postgres://") || url.startsWith("postgresql://"))
-    return parsePostgresUrl(url);
+  if (url.startsWith("file:")) return { provider: "sqlite", path: sqliteFilePath(url) };
+  if (url.startsWith("postgres://") || url.startsWith("postgresql://")) return parsePostgresUrl(url);
   throw new AelabError(
     ErrorCode.InvalidInput,
     `Expected a tracking database URL starting with file:, postgres:// or postgresql://. Received: url=${redactUrl(url)}`,

@@ -6,11 +6,7 @@ import type { Db } from "./prisma-client.ts";
 import { notFound, prismaCode, tracked } from "./prisma-errors.ts";
 import { requireStatus, requireText } from "./validate.ts";
 
-const SWEEP_STATUSES = [
-  "running",
-  "finished",
-  "failed",
-] as const satisfies readonly SweepRecord["status"][];
+const SWEEP_STATUSES = ["running", "finished", "failed"] as const satisfies readonly SweepRecord["status"][];
 
 const experimentSelect = { id: true, name: true, createdAt: true } as const;
 const sweepSelect = {
@@ -22,14 +18,7 @@ const sweepSelect = {
   createdAt: true,
 } as const;
 
-function toSweepRecord(row: {
-  id: string;
-  experimentId: string;
-  name: string;
-  config: string;
-  status: string;
-  createdAt: Date;
-}): SweepRecord {
+function toSweepRecord(row: { id: string; experimentId: string; name: string; config: string; status: string; createdAt: Date }): SweepRecord {
   return {
     ...row,
     config: fromJsonText(row.config),
@@ -38,10 +27,7 @@ function toSweepRecord(row: {
 }
 
 /** Finds the experiment by name or creates it; safe when two processes race. */
-export async function getOrCreateExperiment(
-  db: Db,
-  name: string,
-): Promise<ExperimentRecord> {
+export async function getOrCreateExperiment(db: Db, name: string): Promise<ExperimentRecord> {
   requireText("experimentName", name);
   return tracked({ operation: "get or create an experiment" }, async () => {
     const existing = await db.experiment.findUnique({
@@ -65,10 +51,7 @@ export async function getOrCreateExperiment(
   });
 }
 
-export async function createSweep(
-  db: Db,
-  input: { experimentName: string; name: string; config: unknown },
-): Promise<SweepRecord> {
+export async function createSweep(db: Db, input: { experimentName: string; name: string; config: unknown }): Promise<SweepRecord> {
   requireText("name", input.name);
   const config = toJsonText("config", input.config);
   const experiment = await getOrCreateExperiment(db, input.experimentName);
@@ -88,11 +71,7 @@ export async function createSweep(
   });
 }
 
-export async function endSweep(
-  db: Db,
-  id: string,
-  status: SweepRecord["status"],
-): Promise<void> {
+export async function endSweep(db: Db, id: string, status: SweepRecord["status"]): Promise<void> {
   requireText("sweepId", id);
   requireStatus(status, SWEEP_STATUSES);
   const { count } = await tracked({ operation: "end a sweep" }, () =>
@@ -114,18 +93,11 @@ export async function listExperiments(db: Db): Promise<ExperimentRecord[]> {
 }
 
 /** Sweeps, newest first, optionally of one experiment. */
-export async function listSweeps(
-  db: Db,
-  experimentName?: string,
-): Promise<SweepRecord[]> {
-  if (experimentName !== undefined)
-    requireText("experimentName", experimentName);
+export async function listSweeps(db: Db, experimentName?: string): Promise<SweepRecord[]> {
+  if (experimentName !== undefined) requireText("experimentName", experimentName);
   const rows = await tracked({ operation: "list sweeps" }, () =>
     db.sweep.findMany({
-      where:
-        experimentName === undefined
-          ? {}
-          : { experiment: { name: experimentName } },
+      where: experimentName === undefined ? {} : { experiment: { name: experimentName } },
       select: sweepSelect,
       orderBy: [{ createdAt: "desc" }, { id: "asc" }],
     }),

@@ -13,20 +13,11 @@ export function toJsonText(name: string, value: unknown): string {
     text = JSON.stringify(value);
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new AelabError(
-      ErrorCode.InvalidInput,
-      `Expected \`${name}\` to be JSON-serialisable. Received: ${name} (${reason})`,
-      {
-        cause,
-      },
-    );
+    throw new AelabError(ErrorCode.InvalidInput, `Expected \`${name}\` to be JSON-serialisable. Received: ${name} (${reason})`, {
+      cause,
+    });
   }
-  if (text === undefined || text === "null")
-    throw invalid(
-      `\`${name}\` to be a JSON value other than null`,
-      name,
-      value,
-    );
+  if (text === undefined || text === "null") throw invalid(`\`${name}\` to be a JSON value other than null`, name, value);
   return text;
 }
 

@@ -29,23 +29,15 @@ export interface PointRow {
 // 7 parameters a row; stays far below SQLite's 32766 and PostgreSQL's 65535.
 const ROWS_PER_STATEMENT = 500;
 
-const double = (value: number | null) =>
-  sql`CAST(${value === null ? null : String(value)} AS DOUBLE PRECISION)`;
+const double = (value: number | null) => sql`CAST(${value === null ? null : String(value)} AS DOUBLE PRECISION)`;
 const integer = (value: number | null) => sql`CAST(${value} AS INTEGER)`;
 
 /** Upserts points on (run_id, key, step): a re-logged step overwrites the old point. */
-export async function upsertPoints(
-  tx: Tx,
-  runId: string,
-  points: readonly PointRow[],
-): Promise<void> {
+export async function upsertPoints(tx: Tx, runId: string, points: readonly PointRow[]): Promise<void> {
   for (let start = 0; start < points.length; start += ROWS_PER_STATEMENT) {
     const rows = points
       .slice(start, start + ROWS_PER_STATEMENT)
-      .map(
-        (p) =>
-          sql`(${runId}, ${p.key}, ${integer(p.step)}, ${integer(p.epoch)}, ${double(p.encoded.value)}, ${p.encoded.kind}, ${p.wallTime})`,
-      );
+      .map((p) => sql`(${runId}, ${p.key}, ${integer(p.step)}, ${integer(p.epoch)}, ${double(p.encoded.value)}, ${p.encoded.kind}, ${p.wallTime})`);
     await tx.$executeRaw`INSERT INTO "metrics" ("run_id", "key", "step", "epoch", "value", "kind", "wall_time")
       VALUES ${join(rows)}
       ON CONFLICT ("run_id", "key", "step") DO UPDATE SET
@@ -53,12 +45,7 @@ export async function upsertPoints(
   }
 }
 
-export async function upsertSummary(
-  tx: Tx,
-  runId: string,
-  key: string,
-  s: SummaryColumns,
-): Promise<void> {
+export async function upsertSummary(tx: Tx, runId: string, key: string, s: SummaryColumns): Promise<void> {
   await tx.$executeRaw`INSERT INTO "metric_summaries"
       ("run_id", "key", "latest_value", "latest_kind", "latest_step", "min_value", "min_kind", "max_value", "max_kind", "count")
     VALUES (${runId}, ${key}, ${double(s.latestValue)}, ${s.latestKind}, ${integer(s.latestStep)},

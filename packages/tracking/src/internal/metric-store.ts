@@ -15,12 +15,7 @@ import { encodeParam } from "./param-codec.ts";
 import type { Db } from "./prisma-client.ts";
 import { notFound, tracked } from "./prisma-errors.ts";
 import { requireRunExists } from "./run-store.ts";
-import {
-  requireMetric,
-  requireParams,
-  requireTags,
-  requireText,
-} from "./validate.ts";
+import { requireMetric, requireParams, requireTags, requireText } from "./validate.ts";
 
 type Tx = Prisma.TransactionClient;
 
@@ -30,16 +25,11 @@ const TRANSACTION_OPTIONS = { maxWait: 30_000, timeout: 60_000 };
 /** Last write wins for a repeated (key, step) inside one batch. */
 function dedupe(metrics: readonly MetricInput[]): MetricInput[] {
   const byPoint = new Map<string, MetricInput>();
-  for (const metric of metrics)
-    byPoint.set(JSON.stringify([metric.key, metric.step]), metric);
+  for (const metric of metrics) byPoint.set(JSON.stringify([metric.key, metric.step]), metric);
   return [...byPoint.values()];
 }
 
-async function refreshSummary(
-  tx: Tx,
-  runId: string,
-  key: string,
-): Promise<void> {
+async function refreshSummary(tx: Tx, runId: string, key: string): Promise<void> {
   const groups = await tx.metric.groupBy({
     by: ["kind"],
     where: { runId, key },
@@ -64,68 +54,54 @@ async function refreshSummary(
   await upsertSummary(tx, runId, key, columns);
 }
 
-export async function logBatch(
-  db: Db,
-  runId: string,
-  batch: LogBatchInput,
-): Promise<void> {
+export async function logBatch(db: Db, runId: string, batch: LogBatchInput): Promise<void> {
   requireText("runId", runId);
-  const metrics = dedupe(
-    (batch?.metrics ?? []).map((metric, index) => requireMetric(metric, index)),
-  );
+  const metrics = dedupe((batch?.metrics ?? []).map((metric, index) => requireMetric(metric, index)));
   const params = Object.entries(requireParams(batch?.params ?? {}));
   const tags = Object.entries(requireTags(batch?.tags ?? {}));
   const now = new Date();
-  await tracked(
-    { operation: "log a batch", subject: `runId=${JSON.stringify(runId)}` },
-    () =>
-      db.$transaction(async (tx) => {
-        // A write first: on SQLite it takes the write lock before anything is read, so a
-        // concurrent writer makes us wait (busy_timeout) instead of failing mid-transaction.
-        const { count } = await tx.run.updateMany({
-          where: { id: runId },
-          data: { heartbeatAt: now },
+  await tracked({ operation: "log a batch", subject: `runId=${JSON.stringify(runId)}` }, () =>
+    db.$transaction(async (tx) => {
+      // A write first: on SQLite it takes the write lock before anything is read, so a
+      // concurrent writer makes us wait (busy_timeout) instead of failing mid-transaction.
+      const { count } = await tx.run.updateMany({
+        where: { id: runId },
+        data: { heartbeatAt: now },
+      });
+      if (count === 0) throw notFound("run", `runId=${JSON.stringify(runId)}`);
+      await upsertPoints(
+        tx,
+        runId,
+        metrics.map((m) => ({
+          key: m.key,
+          step: m.step,
+          epoch: m.epoch ?? null,
+          encoded: encodeNumber(m.value),
+          wallTime: m.wallTime ?? now,
+        })),
+      );
+      for (const [key, value] of params) {
+        const encoded = encodeParam(value);
+        await tx.param.upsert({
+          where: { runId_key: { runId, key } },
+          create: { runId, key, ...encoded },
+          update: encoded,
         });
-        if (count === 0)
-          throw notFound("run", `runId=${JSON.stringify(runId)}`);
-        await upsertPoints(
-          tx,
-          runId,
-          metrics.map((m) => ({
-            key: m.key,
-            step: m.step,
-            epoch: m.epoch ?? null,
-            encoded: encodeNumber(m.value),
-            wallTime: m.wallTime ?? now,
-          })),
-        );
-        for (const [key, value] of params) {
-          const encoded = encodeParam(value);
-          await tx.param.upsert({
-            where: { runId_key: { runId, key } },
-            create: { runId, key, ...encoded },
-            update: encoded,
-          });
-        }
-        for (const [key, value] of tags) {
-          await tx.tag.upsert({
-            where: { runId_key: { runId, key } },
-            create: { runId, key, value },
-            update: { value },
-          });
-        }
-        for (const key of new Set(metrics.map((m) => m.key)))
-          await refreshSummary(tx, runId, key);
-      }, TRANSACTION_OPTIONS),
+      }
+      for (const [key, value] of tags) {
+        await tx.tag.upsert({
+          where: { runId_key: { runId, key } },
+          create: { runId, key, value },
+          update: { value },
+        });
+      }
+      for (const key of new Set(metrics.map((m) => m.key))) await refreshSummary(tx, runId, key);
+    }, TRANSACTION_OPTIONS),
   );
 }
 
 /** Points of a run, by key then step. NOT_FOUND for an unknown run. */
-export async function getMetrics(
-  db: Db,
-  runId: string,
-  keys?: string[],
-): Promise<MetricPoint[]> {
+export async function getMetrics(db: Db, runId: string, keys?: string[]): Promise<MetricPoint[]> {
   requireText("runId", runId);
   keys?.forEach((key, index) => requireText(`keys[${index}]`, key));
   const rows = await tracked({ operation: "read metrics" }, () =>
@@ -144,9 +120,7 @@ export async function getMetrics(
   );
   if (rows.length === 0) await requireRunExists(db, runId);
   // Keys in code-point order on both databases (PostgreSQL would use its collation).
-  rows.sort((a, b) =>
-    a.key < b.key ? -1 : a.key > b.key ? 1 : a.step - b.step,
-  );
+  rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.step - b.step));
   return rows.map((row) => ({
     key: row.key,
     step: row.step,

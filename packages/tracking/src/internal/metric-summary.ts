@@ -25,27 +25,12 @@ export interface SummaryColumns {
   count: number;
 }
 
-export function summarise(
-  groups: readonly KindAggregate[],
-  latest: { step: number; value: number },
-): SummaryColumns {
+export function summarise(groups: readonly KindAggregate[], latest: { step: number; value: number }): SummaryColumns {
   const finite = groups.find((g) => g.kind === "finite" && g.count > 0);
   const hasInf = groups.some((g) => g.kind === "inf" && g.count > 0);
   const hasNegInf = groups.some((g) => g.kind === "-inf" && g.count > 0);
-  const min = hasNegInf
-    ? -Infinity
-    : finite
-      ? (finite.min ?? NaN)
-      : hasInf
-        ? Infinity
-        : NaN;
-  const max = hasInf
-    ? Infinity
-    : finite
-      ? (finite.max ?? NaN)
-      : hasNegInf
-        ? -Infinity
-        : NaN;
+  const min = hasNegInf ? -Infinity : finite ? (finite.min ?? NaN) : hasInf ? Infinity : NaN;
+  const max = hasInf ? Infinity : finite ? (finite.max ?? NaN) : hasNegInf ? -Infinity : NaN;
   const l = encodeNumber(latest.value);
   const lo = encodeNumber(min);
   const hi = encodeNumber(max);

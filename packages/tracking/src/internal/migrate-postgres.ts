@@ -11,17 +11,9 @@
 import { AelabError, ErrorCode } from "@aelab/core";
 import pg from "pg";
 import { randomUUID } from "node:crypto";
-import {
-  postgresPoolConfig,
-  redactUrl,
-  type PostgresTarget,
-} from "./database-url.ts";
+import { postgresPoolConfig, redactUrl, type PostgresTarget } from "./database-url.ts";
 import type { EmbeddedMigration } from "./migration-types.ts";
-import {
-  planMigrations,
-  type AppliedMigrationRow,
-  type MigrationReport,
-} from "./migration-plan.ts";
+import { planMigrations, type AppliedMigrationRow, type MigrationReport } from "./migration-plan.ts";
 import { causeText } from "./cause-text.ts";
 
 const PRISMA_ADVISORY_LOCK = 72707369;
@@ -38,12 +30,8 @@ const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations"
     "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
 )`;
 
-async function readApplied(
-  client: pg.ClientBase,
-): Promise<AppliedMigrationRow[]> {
-  const exists = await client.query<{ table: string | null }>(
-    `SELECT to_regclass('"_prisma_migrations"')::text AS "table"`,
-  );
+async function readApplied(client: pg.ClientBase): Promise<AppliedMigrationRow[]> {
+  const exists = await client.query<{ table: string | null }>(`SELECT to_regclass('"_prisma_migrations"')::text AS "table"`);
   if (exists.rows[0]?.table == null) return [];
   const result = await client.query<AppliedMigrationRow>(
     `SELECT migration_name AS "name", finished_at AS "finishedAt", rolled_back_at AS "rolledBackAt" FROM "_prisma_migrations"`,
@@ -51,22 +39,17 @@ async function readApplied(
   return result.rows;
 }
 
-async function applyOne(
-  client: pg.ClientBase,
-  migration: EmbeddedMigration,
-): Promise<void> {
+async function applyOne(client: pg.ClientBase, migration: EmbeddedMigration): Promise<void> {
   await client.query("BEGIN");
   try {
     const id = randomUUID();
-    await client.query(
-      `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)`,
-      [id, migration.checksum, migration.name],
-    );
+    await client.query(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)`, [
+      id,
+      migration.checksum,
+      migration.name,
+    ]);
     await client.query(migration.sql);
-    await client.query(
-      `UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`,
-      [id],
-    );
+    await client.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [id]);
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
@@ -90,24 +73,16 @@ async function connect(target: PostgresTarget): Promise<pg.Client> {
 }
 
 /** Applies every pending migration to the PostgreSQL database (and `?schema=`, created if missing). */
-export async function migratePostgres(
-  target: PostgresTarget,
-  migrations: readonly EmbeddedMigration[],
-): Promise<MigrationReport> {
+export async function migratePostgres(target: PostgresTarget, migrations: readonly EmbeddedMigration[]): Promise<MigrationReport> {
   const client = await connect(target);
   const applied: string[] = [];
   let current: string | undefined;
   try {
     await client.query("SELECT pg_advisory_lock($1)", [PRISMA_ADVISORY_LOCK]);
     try {
-      if (target.schema !== undefined)
-        await client.query(`CREATE SCHEMA IF NOT EXISTS "${target.schema}"`);
+      if (target.schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS "${target.schema}"`);
       await client.query(CREATE_MIGRATIONS_TABLE);
-      const plan = planMigrations(
-        migrations,
-        await readApplied(client),
-        "postgres",
-      );
+      const plan = planMigrations(migrations, await readApplied(client), "postgres");
       for (const migration of plan.pending) {
         current = migration.name;
         await applyOne(client, migration);
@@ -115,9 +90,7 @@ export async function migratePostgres(
       }
       return { provider: "postgres", applied, unknown: plan.unknown };
     } finally {
-      await client
-        .query("SELECT pg_advisory_unlock($1)", [PRISMA_ADVISORY_LOCK])
-        .catch(() => undefined);
+      await client.query("SELECT pg_advisory_unlock($1)", [PRISMA_ADVISORY_LOCK]).catch(() => undefined);
     }
   } catch (cause) {
     if (cause instanceof AelabError) throw cause;
@@ -132,13 +105,6 @@ export async function migratePostgres(
 }
 
 /** Names of migrations the database still lacks (read-only). */
-export async function pendingPostgresMigrations(
-  client: pg.ClientBase,
-  migrations: readonly EmbeddedMigration[],
-): Promise<string[]> {
-  return planMigrations(
-    migrations,
-    await readApplied(client),
-    "postgres",
-  ).pending.map((m) => m.name);
+export async function pendingPostgresMigrations(client: pg.ClientBase, migrations: readonly EmbeddedMigration[]): Promise<string[]> {
+  return planMigrations(migrations, await readApplied(client), "postgres").pending.map((m) => m.name);
 }

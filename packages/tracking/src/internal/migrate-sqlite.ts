@@ -15,11 +15,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { EmbeddedMigration } from "./migration-types.ts";
-import {
-  planMigrations,
-  type AppliedMigrationRow,
-  type MigrationReport,
-} from "./migration-plan.ts";
+import { planMigrations, type AppliedMigrationRow, type MigrationReport } from "./migration-plan.ts";
 import { causeText } from "./cause-text.ts";
 
 /** How long a connection waits for another writer before failing with SQLITE_BUSY. */
@@ -43,16 +39,10 @@ function timestamp(): string {
 }
 
 function readApplied(db: Database.Database): AppliedMigrationRow[] {
-  const table = db
-    .prepare(
-      `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'`,
-    )
-    .get();
+  const table = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'`).get();
   if (table === undefined) return [];
   return db
-    .prepare(
-      `SELECT migration_name AS name, finished_at AS finishedAt, rolled_back_at AS rolledBackAt FROM "_prisma_migrations"`,
-    )
+    .prepare(`SELECT migration_name AS name, finished_at AS finishedAt, rolled_back_at AS rolledBackAt FROM "_prisma_migrations"`)
     .all() as AppliedMigrationRow[];
 }
 
@@ -65,43 +55,34 @@ export function openSqlite(path: string): Database.Database {
   return db;
 }
 
-function applyOne(
-  db: Database.Database,
-  migration: EmbeddedMigration,
-): boolean {
+function applyOne(db: Database.Database, migration: EmbeddedMigration): boolean {
   const apply = db.transaction(() => {
     db.exec(CREATE_MIGRATIONS_TABLE);
     const plan = planMigrations([migration], readApplied(db), "sqlite");
     if (plan.pending.length === 0) return false;
     const id = randomUUID();
-    db.prepare(
-      `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, 0)`,
-    ).run(id, migration.checksum, migration.name, timestamp());
+    db.prepare(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, 0)`).run(
+      id,
+      migration.checksum,
+      migration.name,
+      timestamp(),
+    );
     db.exec(migration.sql);
-    db.prepare(
-      `UPDATE "_prisma_migrations" SET finished_at = ?, applied_steps_count = 1 WHERE id = ?`,
-    ).run(timestamp(), id);
+    db.prepare(`UPDATE "_prisma_migrations" SET finished_at = ?, applied_steps_count = 1 WHERE id = ?`).run(timestamp(), id);
     return true;
   });
   return apply.immediate();
 }
 
 /** Applies every pending migration to the SQLite file at `path` (created if missing). */
-export function migrateSqliteFile(
-  path: string,
-  migrations: readonly EmbeddedMigration[],
-): MigrationReport {
+export function migrateSqliteFile(path: string, migrations: readonly EmbeddedMigration[]): MigrationReport {
   let db: Database.Database;
   try {
     db = openSqlite(path);
   } catch (cause) {
-    throw new AelabError(
-      ErrorCode.Tracking,
-      `Expected to open the SQLite tracking database (${causeText(cause)}). Received: path=${JSON.stringify(path)}`,
-      {
-        cause,
-      },
-    );
+    throw new AelabError(ErrorCode.Tracking, `Expected to open the SQLite tracking database (${causeText(cause)}). Received: path=${JSON.stringify(path)}`, {
+      cause,
+    });
   }
   try {
     const before = planMigrations(migrations, readApplied(db), "sqlite");
@@ -124,19 +105,14 @@ export function migrateSqliteFile(
 }
 
 /** Names of migrations the SQLite file still lacks (read-only). */
-export function pendingSqliteMigrations(
-  path: string,
-  migrations: readonly EmbeddedMigration[],
-): string[] {
+export function pendingSqliteMigrations(path: string, migrations: readonly EmbeddedMigration[]): string[] {
   const db = new Database(path, {
     readonly: true,
     fileMustExist: true,
     timeout: SQLITE_BUSY_TIMEOUT_MS,
   });
   try {
-    return planMigrations(migrations, readApplied(db), "sqlite").pending.map(
-      (m) => m.name,
-    );
+    return planMigrations(migrations, readApplied(db), "sqlite").pending.map((m) => m.name);
   } finally {
     db.close();
   }

@@ -25,32 +25,21 @@ export interface MigrationPlan {
   unknown: string[];
 }
 
-const isSet = (value: unknown): boolean =>
-  value !== null && value !== undefined;
+const isSet = (value: unknown): boolean => value !== null && value !== undefined;
 
 /**
  * Throws TRACKING when a migration is recorded as started but neither finished
  * nor rolled back (Prisma's P3009 state): it needs a human.
  */
-export function planMigrations(
-  migrations: readonly EmbeddedMigration[],
-  rows: readonly AppliedMigrationRow[],
-  provider: DatabaseProvider,
-): MigrationPlan {
-  const failed = rows
-    .filter((row) => !isSet(row.finishedAt) && !isSet(row.rolledBackAt))
-    .map((row) => row.name);
+export function planMigrations(migrations: readonly EmbeddedMigration[], rows: readonly AppliedMigrationRow[], provider: DatabaseProvider): MigrationPlan {
+  const failed = rows.filter((row) => !isSet(row.finishedAt) && !isSet(row.rolledBackAt)).map((row) => row.name);
   if (failed.length > 0) {
     throw new AelabError(
       ErrorCode.Tracking,
       `Expected no failed migrations in the ${provider} tracking database; resolve them with \`prisma migrate resolve\` first. Received: failed=${JSON.stringify(failed)}`,
     );
   }
-  const done = new Set(
-    rows
-      .filter((row) => isSet(row.finishedAt) && !isSet(row.rolledBackAt))
-      .map((row) => row.name),
-  );
+  const done = new Set(rows.filter((row) => isSet(row.finishedAt) && !isSet(row.rolledBackAt)).map((row) => row.name));
   const known = new Set(migrations.map((m) => m.name));
   return {
     pending: migrations.filter((m) => !done.has(m.name)),

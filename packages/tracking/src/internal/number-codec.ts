@@ -23,9 +23,7 @@ export interface EncodedNumber {
 export function encodeNumber(x: number): EncodedNumber {
   if (Number.isFinite(x)) return { value: x, kind: "finite" };
   if (Number.isNaN(x)) return { value: null, kind: "nan" };
-  return x > 0
-    ? { value: INFINITY_SENTINEL, kind: "inf" }
-    : { value: -INFINITY_SENTINEL, kind: "-inf" };
+  return x > 0 ? { value: INFINITY_SENTINEL, kind: "inf" } : { value: -INFINITY_SENTINEL, kind: "-inf" };
 }
 
 export function decodeNumber(value: number | null, kind: string): number {

@@ -10,11 +10,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapterFactory } from "@prisma/client/runtime/client";
 import pg from "pg";
 import type { PrismaClient } from "../generated/sqlite/client.ts";
-import {
-  postgresPoolConfig,
-  type PostgresTarget,
-  type SqliteTarget,
-} from "./database-url.ts";
+import { postgresPoolConfig, type PostgresTarget, type SqliteTarget } from "./database-url.ts";
 import { SQLITE_BUSY_TIMEOUT_MS } from "./migrate-sqlite.ts";
 
 export type Db = PrismaClient;
@@ -45,10 +41,7 @@ export async function openSqliteClient(target: SqliteTarget): Promise<Db> {
 }
 
 /** Opens the PostgreSQL client on `pool` (which the client then owns and ends). */
-export async function openPostgresClient(
-  pool: pg.Pool,
-  target: PostgresTarget,
-): Promise<Db> {
+export async function openPostgresClient(pool: pg.Pool, target: PostgresTarget): Promise<Db> {
   const { PrismaClient } = await import("../generated/postgres/client.ts");
   const adapter = new PrismaPg(pool, {
     disposeExternalPool: true,

@@ -21,41 +21,23 @@ export interface ErrorContext {
   subject?: string;
 }
 
-export function toAelabError(
-  error: unknown,
-  context: ErrorContext,
-): AelabError {
+export function toAelabError(error: unknown, context: ErrorContext): AelabError {
   if (isAelabError(error)) return error;
   const code = prismaCode(error);
-  if (
-    code !== undefined &&
-    NOT_FOUND_CODES.has(code) &&
-    context.subject !== undefined
-  ) {
-    return new AelabError(
-      ErrorCode.NotFound,
-      `Expected an existing record to ${context.operation}. Received: ${context.subject}`,
-      {
-        cause: error,
-      },
-    );
+  if (code !== undefined && NOT_FOUND_CODES.has(code) && context.subject !== undefined) {
+    return new AelabError(ErrorCode.NotFound, `Expected an existing record to ${context.operation}. Received: ${context.subject}`, {
+      cause: error,
+    });
   }
-  const detail =
-    error instanceof Error
-      ? error.message.trim().split("\n").at(-1)
-      : String(error);
-  return new AelabError(
-    ErrorCode.Tracking,
-    `Expected the tracking database to ${context.operation}. Received: ${code ?? "error"}: ${detail}`,
-    { cause: error, details: code === undefined ? {} : { prismaCode: code } },
-  );
+  const detail = error instanceof Error ? error.message.trim().split("\n").at(-1) : String(error);
+  return new AelabError(ErrorCode.Tracking, `Expected the tracking database to ${context.operation}. Received: ${code ?? "error"}: ${detail}`, {
+    cause: error,
+    details: code === undefined ? {} : { prismaCode: code },
+  });
 }
 
 /** Runs `fn`, rethrowing any failure as an AelabError. */
-export async function tracked<T>(
-  context: ErrorContext,
-  fn: () => Promise<T>,
-): Promise<T> {
+export async function tracked<T>(context: ErrorContext, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
@@ -64,8 +46,5 @@ export async function tracked<T>(
 }
 
 export function notFound(what: string, subject: string): AelabError {
-  return new AelabError(
-    ErrorCode.NotFound,
-    `Expected an existing ${what}. Received: ${subject}`,
-  );
+  return new AelabError(ErrorCode.NotFound, `Expected an existing ${what}. Received: ${subject}`);
 }

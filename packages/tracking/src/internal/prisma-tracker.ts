@@ -41,11 +41,7 @@ export class PrismaTracker implements Tracker {
   getOrCreateExperiment(name: string): Promise<ExperimentRecord> {
     return experiments.getOrCreateExperiment(this.#db, name);
   }
-  createSweep(input: {
-    experimentName: string;
-    name: string;
-    config: unknown;
-  }): Promise<SweepRecord> {
+  createSweep(input: { experimentName: string; name: string; config: unknown }): Promise<SweepRecord> {
     return experiments.createSweep(this.#db, input);
   }
   endSweep(id: string, status: SweepRecord["status"]): Promise<void> {
@@ -109,17 +105,10 @@ export class PrismaTracker implements Tracker {
     return listArtifacts(this.#db, runId);
   }
 
-  listRuns(
-    query?: ListRunsQuery,
-  ): Promise<{ runs: RunRecord[]; total: number }> {
+  listRuns(query?: ListRunsQuery): Promise<{ runs: RunRecord[]; total: number }> {
     return listRuns(this.#db, query);
   }
-  compare(query: {
-    experimentName?: string;
-    sweepId?: string;
-    metric: string;
-    pcaMetric?: string;
-  }): Promise<CompareRow[]> {
+  compare(query: { experimentName?: string; sweepId?: string; metric: string; pcaMetric?: string }): Promise<CompareRow[]> {
     return compare(this.#db, query);
   }
 

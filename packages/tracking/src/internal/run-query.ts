@@ -1,33 +1,16 @@
 /** Reading many runs: the paginated, filterable, sortable list and the comparison table. */
 import type { Prisma } from "../generated/sqlite/client.ts";
-import {
-  RUN_STATUSES,
-  type CompareRow,
-  type ListRunsQuery,
-  type RunRecord,
-  type RunStatus,
-} from "../tracker.ts";
+import { RUN_STATUSES, type CompareRow, type ListRunsQuery, type RunRecord, type RunStatus } from "../tracker.ts";
 import { decodeNumber } from "./number-codec.ts";
 import type { Db } from "./prisma-client.ts";
 import { tracked } from "./prisma-errors.ts";
-import {
-  runSelect,
-  summarySelect,
-  toMetricSummary,
-  toRunRecord,
-} from "./run-record.ts";
+import { runSelect, summarySelect, toMetricSummary, toRunRecord } from "./run-record.ts";
 import { invalid, requireInt, requireStatus, requireText } from "./validate.ts";
 
 export const DEFAULT_PCA_METRIC = "pca_val_mse";
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 1000;
-const COLUMN_ORDERS = [
-  "startedAt",
-  "name",
-  "hiddenSize",
-  "architecture",
-  "status",
-] as const;
+const COLUMN_ORDERS = ["startedAt", "name", "hiddenSize", "architecture", "status"] as const;
 type ColumnOrder = (typeof COLUMN_ORDERS)[number];
 const SUMMARY_FIELDS = {
   latest: "latestValue",
@@ -46,17 +29,14 @@ function runWhere(query: ListRunsQuery): Prisma.RunWhereInput {
     where.experiment = {
       name: requireText("experimentName", query.experimentName),
     };
-  if (query.sweepId !== undefined)
-    where.sweepId = requireText("sweepId", query.sweepId);
+  if (query.sweepId !== undefined) where.sweepId = requireText("sweepId", query.sweepId);
   if (query.status?.length)
     where.status = {
       in: query.status.map((s) => requireStatus(s, RUN_STATUSES)),
     };
   if (query.architecture?.length) {
     where.architecture = {
-      in: query.architecture.map((a, i) =>
-        requireText(`architecture[${i}]`, a),
-      ),
+      in: query.architecture.map((a, i) => requireText(`architecture[${i}]`, a)),
     };
   }
   if (query.hiddenSize?.length)
@@ -68,8 +48,7 @@ function runWhere(query: ListRunsQuery): Prisma.RunWhereInput {
 
 function parseOrder(orderBy: ListRunsQuery["orderBy"]): Order {
   if (orderBy === undefined) return { column: "startedAt" };
-  if ((COLUMN_ORDERS as readonly string[]).includes(orderBy))
-    return { column: orderBy as ColumnOrder };
+  if ((COLUMN_ORDERS as readonly string[]).includes(orderBy)) return { column: orderBy as ColumnOrder };
   if (typeof orderBy === "string" && orderBy.startsWith("metric:")) {
     const rest = orderBy.slice("metric:".length);
     const match = /^(.*):(latest|min|max)$/.exec(rest);
@@ -80,21 +59,11 @@ function parseOrder(orderBy: ListRunsQuery["orderBy"]): Order {
         field: (match?.[2] as SummaryField | undefined) ?? "min",
       };
   }
-  throw invalid(
-    `\`orderBy\` to be one of ${COLUMN_ORDERS.join(", ")} or metric:<key>[:latest|min|max]`,
-    "orderBy",
-    orderBy,
-  );
+  throw invalid(`\`orderBy\` to be one of ${COLUMN_ORDERS.join(", ")} or metric:<key>[:latest|min|max]`, "orderBy", orderBy);
 }
 
-function columnOrderBy(
-  column: ColumnOrder,
-  direction: Direction,
-): Prisma.RunOrderByWithRelationInput[] {
-  const tieBreak: Prisma.RunOrderByWithRelationInput[] = [
-    { startedAt: "desc" },
-    { id: "asc" },
-  ];
+function columnOrderBy(column: ColumnOrder, direction: Direction): Prisma.RunOrderByWithRelationInput[] {
+  const tieBreak: Prisma.RunOrderByWithRelationInput[] = [{ startedAt: "desc" }, { id: "asc" }];
   switch (column) {
     case "startedAt":
       return [{ startedAt: direction }, { id: "asc" }];
@@ -139,11 +108,7 @@ async function pageByMetric(
   if (offset < haveMetric) {
     const rows = await db.metricSummary.findMany({
       where: withMetric,
-      orderBy: [
-        { [SUMMARY_FIELDS[order.field]]: { sort: direction, nulls: "last" } },
-        { run: { startedAt: "desc" } },
-        { runId: "asc" },
-      ],
+      orderBy: [{ [SUMMARY_FIELDS[order.field]]: { sort: direction, nulls: "last" } }, { run: { startedAt: "desc" } }, { runId: "asc" }],
       skip: offset,
       take: limit,
       select: { runId: true },
@@ -163,17 +128,11 @@ async function pageByMetric(
   return ids;
 }
 
-export async function listRuns(
-  db: Db,
-  query: ListRunsQuery = {},
-): Promise<{ runs: RunRecord[]; total: number }> {
+export async function listRuns(db: Db, query: ListRunsQuery = {}): Promise<{ runs: RunRecord[]; total: number }> {
   const where = runWhere(query);
   const order = parseOrder(query.orderBy);
-  const direction =
-    query.direction ??
-    ("column" in order && order.column === "startedAt" ? "desc" : "asc");
-  if (direction !== "asc" && direction !== "desc")
-    throw invalid('`direction` to be "asc" or "desc"', "direction", direction);
+  const direction = query.direction ?? ("column" in order && order.column === "startedAt" ? "desc" : "asc");
+  if (direction !== "asc" && direction !== "desc") throw invalid('`direction` to be "asc" or "desc"', "direction", direction);
   const limit = requireInt("limit", query.limit ?? DEFAULT_LIMIT, 1, MAX_LIMIT);
   const offset = requireInt("offset", query.offset ?? 0, 0);
   return tracked({ operation: "list runs" }, async () => {
@@ -207,10 +166,7 @@ export async function compare(
   },
 ): Promise<CompareRow[]> {
   const metric = requireText("metric", query?.metric);
-  const pcaMetric = requireText(
-    "pcaMetric",
-    query.pcaMetric ?? DEFAULT_PCA_METRIC,
-  );
+  const pcaMetric = requireText("pcaMetric", query.pcaMetric ?? DEFAULT_PCA_METRIC);
   const where = runWhere({
     experimentName: query.experimentName,
     sweepId: query.sweepId,
@@ -229,12 +185,7 @@ export async function compare(
           select: summarySelect,
         },
       },
-      orderBy: [
-        { architecture: "asc" },
-        { hiddenSize: { sort: "asc", nulls: "last" } },
-        { startedAt: "asc" },
-        { id: "asc" },
-      ],
+      orderBy: [{ architecture: "asc" }, { hiddenSize: { sort: "asc", nulls: "last" } }, { startedAt: "asc" }, { id: "asc" }],
     }),
   );
   return rows.map((row) => {
@@ -247,10 +198,7 @@ export async function compare(
       hiddenSize: row.hiddenSize,
       status: row.status as RunStatus,
       best: best === undefined ? null : toMetricSummary(best).min,
-      pca:
-        pca === undefined
-          ? null
-          : decodeNumber(pca.latestValue, pca.latestKind),
+      pca: pca === undefined ? null : decodeNumber(pca.latestValue, pca.latestKind),
     };
   });
 }

@@ -3,12 +3,7 @@
  * Nothing Prisma-typed leaves this package.
  */
 import type { Prisma } from "../generated/sqlite/client.ts";
-import type {
-  MetricSummary,
-  ParamValue,
-  RunRecord,
-  RunStatus,
-} from "../tracker.ts";
+import type { MetricSummary, ParamValue, RunRecord, RunStatus } from "../tracker.ts";
 import { fromJsonText } from "./json-value.ts";
 import { decodeNumber } from "./number-codec.ts";
 import { decodeParam } from "./param-codec.ts";

@@ -8,45 +8,23 @@ import { encodeParam } from "./param-codec.ts";
 import type { Db } from "./prisma-client.ts";
 import { notFound, tracked } from "./prisma-errors.ts";
 import { runSelect, toRunRecord } from "./run-record.ts";
-import {
-  invalid,
-  optionalInt,
-  requireDuration,
-  requireParams,
-  requireSeed,
-  requireStatus,
-  requireTags,
-  requireText,
-} from "./validate.ts";
+import { invalid, optionalInt, requireDuration, requireParams, requireSeed, requireStatus, requireTags, requireText } from "./validate.ts";
 
 const FINAL_STATUSES = ["finished", "failed", "pruned", "crashed"] as const;
 type FinalStatus = (typeof FINAL_STATUSES)[number];
 
 const runRef = (runId: string): string => `runId=${JSON.stringify(runId)}`;
 
-export async function startRun(
-  db: Db,
-  input: StartRunInput,
-): Promise<RunRecord> {
+export async function startRun(db: Db, input: StartRunInput): Promise<RunRecord> {
   requireText("name", input.name);
   requireText("architecture", input.architecture);
   const hiddenSize = optionalInt("hiddenSize", input.hiddenSize, 1);
   const seed = requireSeed(input.seed);
-  const status = requireStatus(input.status ?? "running", [
-    "queued",
-    "running",
-  ] as const);
+  const status = requireStatus(input.status ?? "running", ["queued", "running"] as const);
   const spec = toJsonText("spec", input.spec);
-  const split =
-    input.split === undefined || input.split === null
-      ? undefined
-      : toJsonText("split", input.split);
-  const params = Object.entries(requireParams(input.params ?? {})).map(
-    ([key, value]) => ({ key, ...encodeParam(value) }),
-  );
-  const tags = Object.entries(requireTags(input.tags ?? {})).map(
-    ([key, value]) => ({ key, value }),
-  );
+  const split = input.split === undefined || input.split === null ? undefined : toJsonText("split", input.split);
+  const params = Object.entries(requireParams(input.params ?? {})).map(([key, value]) => ({ key, ...encodeParam(value) }));
+  const tags = Object.entries(requireTags(input.tags ?? {})).map(([key, value]) => ({ key, value }));
   for (const [name, value] of [
     ["backend", input.backend],
     ["host", input.host],
@@ -95,39 +73,23 @@ export async function startRun(
 }
 
 /** A run's sweep must exist and belong to the run's experiment (checked before anything is created). */
-async function requireSweepOf(
-  db: Db,
-  sweepId: string,
-  experimentName: string,
-): Promise<void> {
+async function requireSweepOf(db: Db, sweepId: string, experimentName: string): Promise<void> {
   const sweep = await tracked({ operation: "read a sweep" }, () =>
     db.sweep.findUnique({
       where: { id: sweepId },
       select: { experiment: { select: { name: true } } },
     }),
   );
-  if (sweep === null)
-    throw notFound("sweep", `sweepId=${JSON.stringify(sweepId)}`);
+  if (sweep === null) throw notFound("sweep", `sweepId=${JSON.stringify(sweepId)}`);
   if (sweep.experiment.name !== experimentName) {
-    throw invalid(
-      `sweep ${sweepId} to belong to experiment ${JSON.stringify(sweep.experiment.name)}`,
-      "experimentName",
-      experimentName,
-    );
+    throw invalid(`sweep ${sweepId} to belong to experiment ${JSON.stringify(sweep.experiment.name)}`, "experimentName", experimentName);
   }
 }
 
 /** Updates one run; NOT_FOUND when no run has this id. */
-async function updateRun(
-  db: Db,
-  runId: string,
-  operation: string,
-  data: Parameters<Db["run"]["updateMany"]>[0]["data"],
-) {
+async function updateRun(db: Db, runId: string, operation: string, data: Parameters<Db["run"]["updateMany"]>[0]["data"]) {
   requireText("runId", runId);
-  const { count } = await tracked({ operation }, () =>
-    db.run.updateMany({ where: { id: runId }, data }),
-  );
+  const { count } = await tracked({ operation }, () => db.run.updateMany({ where: { id: runId }, data }));
   if (count === 0) throw notFound("run", runRef(runId));
 }
 
@@ -140,11 +102,7 @@ export async function markRunning(db: Db, runId: string): Promise<void> {
   });
 }
 
-export async function setBackend(
-  db: Db,
-  runId: string,
-  backend: string,
-): Promise<void> {
+export async function setBackend(db: Db, runId: string, backend: string): Promise<void> {
   requireText("backend", backend);
   await updateRun(db, runId, "set a run's backend", { backend });
 }
@@ -153,14 +111,9 @@ export async function heartbeat(db: Db, runId: string): Promise<void> {
   await updateRun(db, runId, "record a heartbeat", { heartbeatAt: new Date() });
 }
 
-export async function endRun(
-  db: Db,
-  runId: string,
-  result: { status: FinalStatus; error?: string },
-): Promise<void> {
+export async function endRun(db: Db, runId: string, result: { status: FinalStatus; error?: string }): Promise<void> {
   const status = requireStatus(result?.status, FINAL_STATUSES);
-  if (result.error !== undefined && typeof result.error !== "string")
-    requireText("error", result.error);
+  if (result.error !== undefined && typeof result.error !== "string") requireText("error", result.error);
   await updateRun(db, runId, "end a run", {
     status,
     endedAt: new Date(),
@@ -170,16 +123,12 @@ export async function endRun(
 
 export async function getRun(db: Db, id: string): Promise<RunRecord | null> {
   requireText("runId", id);
-  const row = await tracked({ operation: "read a run" }, () =>
-    db.run.findUnique({ where: { id }, select: runSelect }),
-  );
+  const row = await tracked({ operation: "read a run" }, () => db.run.findUnique({ where: { id }, select: runSelect }));
   return row === null ? null : toRunRecord(row);
 }
 
 export async function requireRunExists(db: Db, runId: string): Promise<void> {
-  const row = await tracked({ operation: "read a run" }, () =>
-    db.run.findUnique({ where: { id: runId }, select: { id: true } }),
-  );
+  const row = await tracked({ operation: "read a run" }, () => db.run.findUnique({ where: { id: runId }, select: { id: true } }));
   if (row === null) throw notFound("run", runRef(runId));
 }
 
@@ -189,10 +138,7 @@ export async function requireRunExists(db: Db, runId: string): Promise<void> {
  * than it. A single UPDATE, so it is atomic against concurrent heartbeats and
  * endRun calls.
  */
-export async function reapStaleRuns(
-  db: Db,
-  staleAfterMs: number,
-): Promise<number> {
+export async function reapStaleRuns(db: Db, staleAfterMs: number): Promise<number> {
   requireDuration("staleAfterMs", staleAfterMs);
   const now = new Date();
   const cutoff = new Date(now.getTime() - staleAfterMs);
@@ -200,10 +146,7 @@ export async function reapStaleRuns(
     db.run.updateMany({
       where: {
         status: "running" satisfies RunStatus,
-        OR: [
-          { heartbeatAt: { lt: cutoff } },
-          { heartbeatAt: null, startedAt: { lt: cutoff } },
-        ],
+        OR: [{ heartbeatAt: { lt: cutoff } }, { heartbeatAt: null, startedAt: { lt: cutoff } }],
       },
       data: {
         status: "crashed" satisfies RunStatus,

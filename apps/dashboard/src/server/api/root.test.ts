@@ -21,7 +21,15 @@ async function seed(t: Tracker): Promise<void> {
     { name: "conv-h16", architecture: "conv", hiddenSize: 16, status: "failed" as const, mse: [0.04] },
   ];
   for (const c of cases) {
-    const run = await t.startRun({ experimentName: "routers", name: c.name, sweepId: sweep.id, architecture: c.architecture, hiddenSize: c.hiddenSize, spec: { architecture: c.architecture }, params: { epochs: 2 } });
+    const run = await t.startRun({
+      experimentName: "routers",
+      name: c.name,
+      sweepId: sweep.id,
+      architecture: c.architecture,
+      hiddenSize: c.hiddenSize,
+      spec: { architecture: c.architecture },
+      params: { epochs: 2 },
+    });
     ids[c.name] = run.id;
     await t.logBatch(run.id, {
       metrics: [
@@ -67,7 +75,8 @@ describe("runs router", () => {
   });
 
   it("filters by status, architecture and hidden size", async () => {
-    const names = async (input: Parameters<typeof caller.runs.list>[0]) => (await caller.runs.list({ experimentName: "routers", ...input })).runs.map((run) => run.name).sort();
+    const names = async (input: Parameters<typeof caller.runs.list>[0]) =>
+      (await caller.runs.list({ experimentName: "routers", ...input })).runs.map((run) => run.name).sort();
     expect(await names({ status: ["failed"] })).toEqual(["conv-h16"]);
     expect(await names({ architecture: ["dense"] })).toEqual(["dense-h16", "dense-h2"]);
     expect(await names({ hiddenSize: [16] })).toEqual(["conv-h16", "dense-h16"]);
@@ -105,7 +114,12 @@ describe("runs router", () => {
   });
 
   it("returns the filter facets in scope", async () => {
-    expect(await caller.runs.facets({ experimentName: "routers" })).toEqual({ architectures: ["conv", "dense"], hiddenSizes: [2, 16], total: 3, truncated: false });
+    expect(await caller.runs.facets({ experimentName: "routers" })).toEqual({
+      architectures: ["conv", "dense"],
+      hiddenSizes: [2, 16],
+      total: 3,
+      truncated: false,
+    });
   });
 });
 

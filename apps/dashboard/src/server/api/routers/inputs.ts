@@ -13,10 +13,7 @@ export const scopeInput = z.strictObject({
   sweepId: z.string().trim().min(1).max(100).optional(),
 });
 
-export const runOrderBy = z.union([
-  z.enum(RUN_SORT_COLUMNS),
-  z.templateLiteral(["metric:", metricKey]),
-]);
+export const runOrderBy = z.union([z.enum(RUN_SORT_COLUMNS), z.templateLiteral(["metric:", metricKey])]);
 export type RunOrderBy = z.infer<typeof runOrderBy>;
 
 export const listRunsInput = scopeInput.extend({

@@ -28,7 +28,5 @@ export const metricsRouter = createTRPCRouter({
   }),
 
   /** Finished runs only: a failed or interrupted run's best value is not a result to compare. */
-  compare: publicProcedure
-    .input(compareInput)
-    .query(async ({ ctx, input }) => (await ctx.tracker.compare(input)).filter((row) => row.status === "finished")),
+  compare: publicProcedure.input(compareInput).query(async ({ ctx, input }) => (await ctx.tracker.compare(input)).filter((row) => row.status === "finished")),
 });

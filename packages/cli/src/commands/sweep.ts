@@ -1,3 +1,4 @@
+import { specWarnings } from "@aelab/core";
 import { createTracker } from "@aelab/tracking";
 import { STALE_RUN_MS, exportRun, metricOf, parseSweepConfig, readConfigFile, runSweep, type SweepOutcome } from "@aelab/training";
 import { dirname, resolve } from "node:path";
@@ -17,6 +18,8 @@ export async function sweepCommand(file: string, flags: SweepFlags, ctx: CliCont
   const started = performance.now();
   const sweep = parseSweepConfig(readConfigFile(file), file, { baseDir: dirname(resolve(file)) });
   if (flags.backend) for (const t of sweep.trials) t.config.training.backend = flags.backend;
+  for (const warning of new Set(sweep.trials.flatMap((t) => specWarnings(t.config.spec).map((w) => `${t.config.spec.name}: ${w}`))))
+    ctx.err(`warning: ${warning}`);
   const registry = createRegistry();
   const tracker = await createTracker({ url: ctx.db });
   await tracker.reapStaleRuns(STALE_RUN_MS);

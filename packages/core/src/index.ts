@@ -45,6 +45,8 @@ export type {
 export { BackendRegistry } from "./backend-registry.ts";
 export type { ResolveOptions } from "./backend-registry.ts";
 export { BCE_EPSILON, mean, meanImageBaseline, perSampleBce, perSampleMse } from "./metrics.ts";
+export { scaleInput, unitRange } from "./input-scaling.ts";
+export type { ScaleInputOptions, UnitRange } from "./input-scaling.ts";
 export { PRESET_NAMES, isPresetName, presetSpec, specWarnings } from "./presets.ts";
 export type { PresetName, PresetOptions } from "./presets.ts";
 export { corruptInput, drawTrainingRandomness } from "./training-randomness.ts";

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
-import { AelabError, ErrorCode } from "@aelab/core";
+import { AelabError, ErrorCode, unitRange } from "@aelab/core";
 
 /** Throws an `INVALID_DATA` error: `<file>: <where>: <expected>. Received: <received>`. */
 export function dataError(file: string, where: string, expected: string, received: string, cause?: unknown): AelabError {
@@ -49,6 +49,7 @@ export type Scaling = "unit" | "none";
  * Applies `scaling` in place. "unit": integer pixel data (uint8, or values that are
  * all integers in [0, 255]) is divided by 255; data already in [0, 1] is left as is;
  * anything else is an error, since guessing a range would silently change the data.
+ * The rule is core's `unitRange` (which `aelab serve` applies per sample).
  */
 export function applyScaling(data: Float32Array, scaling: Scaling, file: string, isUint8: boolean): void {
   if (scaling === "none") return;
@@ -56,19 +57,9 @@ export function applyScaling(data: Float32Array, scaling: Scaling, file: string,
     for (let i = 0; i < data.length; i++) data[i] /= 255;
     return;
   }
-  let inUnit = true;
-  let bytes = true;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (!(v >= 0 && v <= 1)) inUnit = false;
-    if (!(v >= 0 && v <= 255 && Number.isInteger(v))) bytes = false;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  if (inUnit) return;
-  if (bytes) {
+  const range = unitRange(data);
+  if (range.kind === "unit") return;
+  if (range.kind === "bytes") {
     for (let i = 0; i < data.length; i++) data[i] /= 255;
     return;
   }
@@ -76,6 +67,6 @@ export function applyScaling(data: Float32Array, scaling: Scaling, file: string,
     file,
     "values",
     'scaling "unit" expects values in [0, 1] or integers in [0, 255]; pass scaling: "none" to keep them',
-    `min=${min}, max=${max}`,
+    `min=${range.min}, max=${range.max}`,
   );
 }

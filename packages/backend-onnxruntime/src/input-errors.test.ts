@@ -48,9 +48,33 @@ describe.each([
     await expectCode(model.encode(randomTensor([0, 28, 28, 1], 1)), "INVALID_INPUT", /Received: shape \[0,28,28,1\]$/);
   });
 
-  it("refuses float64 data", async () => {
-    const x = { data: new Float64Array(784), shape: [1, 28, 28, 1] } as unknown as Float32Tensor;
-    await expectCode(model.encode(x), "INVALID_INPUT", /Received: Float64Array data$/);
+  it("converts float64 data by rounding to the nearest float32, exactly as a Float32Array of the same values", async () => {
+    const x32 = randomTensor([3, 28, 28, 1], 9);
+    // Values between float32 neighbours: the conversion must round, not truncate.
+    const x64 = Float64Array.from(x32.data, (v, i) => v + (i % 3) * 1e-9);
+    const asFloat64 = { data: x64, shape: [3, 28, 28, 1] } as unknown as Float32Tensor;
+    const expected = await model.encode({ data: new Float32Array(x64), shape: [3, 28, 28, 1] });
+    expect((await model.encode(asFloat64)).data).toEqual(expected.data);
+  });
+
+  it("refuses float64 values beyond float32's range, NaN in float64, and other dtypes", async () => {
+    const huge = new Float64Array(784);
+    huge[10] = 1e39;
+    await expectCode(
+      model.encode({ data: huge, shape: [1, 28, 28, 1] } as unknown as Float32Tensor),
+      "INVALID_INPUT",
+      /outside float32's range.*Received: 1e\+39 at index 10$/,
+    );
+    const nan = new Float64Array(784);
+    nan[3] = Number.NaN;
+    await expectCode(model.encode({ data: nan, shape: [1, 28, 28, 1] } as unknown as Float32Tensor), "INVALID_INPUT", /Received: NaN at index 3/);
+    for (const data of [new Int32Array(784), new Uint8Array(784)]) {
+      await expectCode(
+        model.encode({ data, shape: [1, 28, 28, 1] } as unknown as Float32Tensor),
+        "INVALID_INPUT",
+        new RegExp(`Received: ${data.constructor.name} data \\(float32 and float64 are accepted\\)$`),
+      );
+    }
   });
 
   it("refuses NaN and infinity, naming the index", async () => {

@@ -2,6 +2,14 @@
  * Checks a batch before it reaches ONNX Runtime: float32 data, the expected
  * sample shape, a matching length, and no NaN or infinity. Every failure is an
  * `INVALID_INPUT` error in the Keras style.
+ *
+ * The float64 rule: a `Float64Array` batch is converted to float32 by rounding
+ * each value to the nearest float32 (`Math.fround`, IEEE round-half-to-even),
+ * the same as `new Float32Array(float64Data)`. A finite value whose magnitude
+ * rounds past float32's range (|x| ≥ 2^128 − 2^103, about 3.4e38) would become
+ * infinity and is refused instead. Every other dtype (integer arrays, plain
+ * arrays) is refused: scale integer pixels yourself, as the model's
+ * `input.scaling` says.
  */
 import { AelabError, ErrorCode, describeValue, formatShape, shapeSize, type Float32Tensor } from "@aelab/core";
 
@@ -16,9 +24,10 @@ function fail(what: string, sample: readonly number[], received: string): never 
 export function checkBatch(x: unknown, sample: readonly number[], what: string): Float32Tensor {
   if (typeof x !== "object" || x === null) fail(what, sample, describeValue(x));
   const { data, shape } = x as { data?: unknown; shape?: unknown };
+  if (data instanceof Float64Array) return checkBatch({ data: toFloat32(data, what), shape }, sample, what);
   if (!(data instanceof Float32Array)) {
     const kind = data === undefined ? "no data" : ArrayBuffer.isView(data) ? `${data.constructor.name} data` : `data ${describeValue(data)}`;
-    fail(what, sample, kind);
+    fail(what, sample, `${kind} (float32 and float64 are accepted)`);
   }
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) fail(what, sample, `shape ${describeValue(shape)}`);
   const dims = shape as number[];
@@ -35,4 +44,18 @@ export function checkBatch(x: unknown, sample: readonly number[], what: string):
     }
   }
   return { data, shape: dims };
+}
+
+function toFloat32(data: Float64Array, what: string): Float32Array {
+  const out = new Float32Array(data);
+  for (let i = 0; i < out.length; i++) {
+    if (!Number.isFinite(out[i]) && Number.isFinite(data[i])) {
+      throw new AelabError(
+        ErrorCode.InvalidInput,
+        `${what} converts float64 input to float32, and this value is outside float32's range (|x| < 3.4028235e38). Received: ${data[i]} at index ${i}`,
+        { details: { index: i } },
+      );
+    }
+  }
+  return out;
 }

@@ -11,6 +11,7 @@ import { AelabError, ErrorCode, inferShapes, initializeWeights, serializeWeights
 import type { ParamValue, Tracker } from "@aelab/tracking";
 import type { Baselines } from "./baselines.ts";
 import type { PreparedData } from "./datasets.ts";
+import { recordEvaluationArtifact } from "./evaluation-artifact.ts";
 import { finalEvaluation } from "./final-evaluation.ts";
 import type { Reporter } from "./reporter.ts";
 import type { RunConfig } from "./run-config.ts";
@@ -198,6 +199,16 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
           final.map((m) => ({ ...m, step: 0 })),
         );
         outcome.final = Object.fromEntries(final.map((m) => [m.key, m.value]));
+        // Reconstructions, per-sample errors and codes for the dashboard (see evaluation-artifact.ts).
+        await recordEvaluationArtifact({
+          backend,
+          spec: config.spec,
+          weights: result.weights,
+          data: options.data,
+          tracker,
+          runId: run.id,
+          artifactsDir: options.artifactsDir,
+        });
       }
       if (result.status !== "finished") {
         outcome.error = result.failure?.reason ?? result.status;

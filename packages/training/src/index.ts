@@ -7,6 +7,8 @@ export { prepareData } from "./datasets.ts";
 export type { PreparedData } from "./datasets.ts";
 export { HEARTBEAT_MS, STALE_RUN_MS, executeRun, runParams } from "./execute-run.ts";
 export type { ExecuteRunOptions, RunOutcome } from "./execute-run.ts";
+export { EVALUATION_ARTIFACT_KIND, EVALUATION_FORMAT, buildEvaluationArtifact, recordEvaluationArtifact } from "./evaluation-artifact.ts";
+export type { EvaluationArtifact } from "./evaluation-artifact.ts";
 export { exportRun } from "./export-run.ts";
 export type { ExportedFile, ExportPart, ExportRunOptions, ExportRunResult } from "./export-run.ts";
 export { fitPca, pcaReconstructionMse } from "./pca.ts";

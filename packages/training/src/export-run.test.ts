@@ -122,6 +122,20 @@ describe("exportRun on a VAE run", () => {
     expect(encoder.outputs.map((o) => o.name)).toEqual(["code", "code_logvar"]);
     expect(encoder.aelab?.user["aelab.run_id"]).toBe(runId);
     expect(readOnnxMetadata(readFileSync(result.files[2].path)).outputs.map((o) => o.name)).toEqual(["reconstruction"]);
+    // Each file carries a self-test: the first 2 parity samples and the training backend's outputs for them.
+    const first2 = { data: samples.data.slice(0, 2 * 784), shape: [2, 28, 28, 1] };
+    const mean = referenceOutputs({ spec, weights, part: "encoder", input: first2 }).output;
+    const expected = {
+      encoder: [first2, mean],
+      decoder: [mean, referenceOutputs({ spec, weights, part: "decoder", input: mean }).output],
+      full: [first2, referenceOutputs({ spec, weights, part: "full", input: first2 }).output],
+    };
+    for (const file of result.files) {
+      const selfTest = readOnnxMetadata(readFileSync(file.path)).aelab?.selfTest;
+      const [input, output] = expected[file.part];
+      expect(selfTest?.input).toEqual(input);
+      expect(selfTest?.output).toEqual(output);
+    }
     const logged = (await tracker.getMetrics(runId)).filter((m) => m.key.startsWith("onnx_parity_")).map((m) => [m.key, m.value]);
     expect(logged.sort()).toEqual([
       ["onnx_parity_decoder", 0],

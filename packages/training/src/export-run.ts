@@ -116,8 +116,10 @@ export async function exportRun(options: ExportRunOptions): Promise<ExportRunRes
           `Received: ${options.parts.map((p) => `${p}=${parity[p].toExponential(2)}`).join(", ")}`,
       );
     }
+    const selfTests = await selfTestCases(refModel, sliceBatch(samples, 0, Math.min(SELF_TEST_SAMPLES, samples.shape[0])));
     for (const part of options.parts) {
-      const bytes = await exportOnnx({ spec, weights, part, metadata: { "aelab.run_id": runId, "aelab.run_name": run.name } });
+      const metadata = { "aelab.run_id": runId, "aelab.run_name": run.name };
+      const bytes = await exportOnnx({ spec, weights, part, metadata, selfTest: selfTests[part] });
       const path = resolve(options.paths?.[part] ?? join(dir, `${safeName(run.name)}-${runId}-${part}.onnx`));
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, bytes);
@@ -130,6 +132,23 @@ export async function exportRun(options: ExportRunOptions): Promise<ExportRunRes
     await onnxModel.dispose();
   }
   return { runId, referenceBackend: reference.info().name, onnxBackend: onnx.info().name, samples: samples.shape[0], files };
+}
+
+/** Validation samples stored in each file as its self-test (what `aelab serve` checks at start-up). */
+const SELF_TEST_SAMPLES = 2;
+
+/**
+ * Each part's self-test: inputs in the exported (default NHWC) layout and the
+ * training backend's outputs for them, so a runtime that later loads the file
+ * is checked against the backend the run was trained on.
+ */
+async function selfTestCases(model: ModelHandler, x: Float32Tensor): Promise<Record<ExportPart, { input: Float32Tensor; output: Float32Tensor }>> {
+  const code = await model.encode(x);
+  return {
+    encoder: { input: x, output: code },
+    decoder: { input: code, output: await model.decode(code) },
+    full: { input: x, output: await model.reconstruct(x) },
+  };
 }
 
 /** Max |a − b| per part; `a` is the training backend, `b` the ONNX one. For a VAE every code is the mean. */

@@ -4,22 +4,31 @@ import { onnxSupport } from "@aelab/onnx";
 import { createModelHandler } from "./model-handler.ts";
 import type { OrtRuntime, SessionConfig } from "./runtime.ts";
 
-export function createRuntimeBackend(name: string, runtime: OrtRuntime, config: SessionConfig): Backend {
+export function createRuntimeBackend(name: string, runtime: OrtRuntime, requested: SessionConfig): Backend {
   let ready = false;
+  let config = requested;
+  let dropped: { name: string; reason: string }[] = [];
   return {
     name,
     async init() {
       try {
         await runtime.load();
-        ready = true;
       } catch (cause) {
         throw new AelabError(ErrorCode.BackendUnavailable, `${runtime.packageName} failed to load. Received: ${String(cause)}`, { cause });
       }
+      // A provider this installation lacks (e.g. CUDA) is dropped when a later one can run, refused when none can.
+      const choice = runtime.resolveProviders?.(requested.executionProviders);
+      if (choice) {
+        config = { ...requested, executionProviders: choice.usable };
+        dropped = choice.dropped;
+      }
+      ready = true;
     },
     info(): BackendInfo {
       const optimisation = `graph optimization ${config.graphOptimizationLevel}`;
       const providers = config.executionProviders.join(", ");
-      const detail = ready ? `${runtime.describe()} [${providers}], ${optimisation}` : `${runtime.packageName} (not initialised)`;
+      const unavailable = dropped.map((d) => `; ${d.name} unavailable: ${d.reason}`).join("");
+      const detail = ready ? `${runtime.describe()} [${providers}], ${optimisation}${unavailable}` : `${runtime.packageName} (not initialised)`;
       return { name, detail, ...(config.threads === undefined ? {} : { threads: config.threads }) };
     },
     supports(spec: AutoencoderSpec, purpose: "infer" | "train"): SupportReport {

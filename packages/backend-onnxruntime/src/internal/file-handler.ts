@@ -4,7 +4,7 @@
  * self-test. A file has one input and one or more outputs (a VAE encoder has
  * two: the code's mean and its log-variance).
  */
-import { AelabError, ErrorCode, maxAbsDiff, type Float32Tensor } from "@aelab/core";
+import { AelabError, ErrorCode, isAelabError, maxAbsDiff, type Float32Tensor } from "@aelab/core";
 import { readOnnxMetadata, type AelabOnnxMetadata, type OnnxModelInfo } from "@aelab/onnx";
 import { checkBatch } from "./check-input.ts";
 import type { OrtRuntime, SessionConfig } from "./runtime.ts";
@@ -72,6 +72,8 @@ export async function openOnnxFile(runtime: OrtRuntime, config: SessionConfig, b
   try {
     session = await runtime.createSession(bytes, config);
   } catch (cause) {
+    // Our own errors (e.g. no usable execution provider) say what is wrong better than "cannot load".
+    if (isAelabError(cause)) throw cause;
     throw new AelabError(ErrorCode.InvalidData, `${source}: ${runtime.packageName} cannot load this model. Received: ${String(cause)}`, { cause });
   }
   const inputName = info.inputs[0].name;

@@ -1,6 +1,7 @@
 /** The onnxruntime-node runtime: native CPU sessions, imported on first use (no side effects on import). */
 import { AelabError, ErrorCode, type Float32Tensor } from "@aelab/core";
 import type * as OrtNodeModule from "onnxruntime-node";
+import { chooseNodeProviders } from "./node-providers.ts";
 import type { OrtRuntime, RuntimeSession, SessionConfig } from "./runtime.ts";
 
 type OrtNode = typeof OrtNodeModule;
@@ -19,13 +20,28 @@ export function nodeRuntime(): OrtRuntime {
     describe() {
       return `onnxruntime-node ${loaded().env.versions.node ?? loaded().env.versions.common}`;
     },
+    resolveProviders: (requested) => chooseNodeProviders(requested),
     async createSession(bytes: Uint8Array, config: SessionConfig): Promise<RuntimeSession> {
       const o = loaded();
-      const session = await o.InferenceSession.create(bytes, {
-        executionProviders: config.executionProviders,
-        graphOptimizationLevel: config.graphOptimizationLevel,
-        ...(config.threads === undefined ? {} : { intraOpNumThreads: config.threads, interOpNumThreads: 1 }),
-      });
+      const { usable } = chooseNodeProviders(config.executionProviders);
+      let session: OrtNodeModule.InferenceSession;
+      try {
+        session = await o.InferenceSession.create(bytes, {
+          executionProviders: usable,
+          graphOptimizationLevel: config.graphOptimizationLevel,
+          ...(config.threads === undefined ? {} : { intraOpNumThreads: config.threads, interOpNumThreads: 1 }),
+        });
+      } catch (cause) {
+        // The provider library is there but cannot load (no GPU driver, wrong CUDA or cuDNN version).
+        if (/AppendExecutionProvider|Failed to load (shared )?library/i.test(String(cause))) {
+          throw new AelabError(
+            ErrorCode.BackendUnavailable,
+            `onnxruntime-node could not start the execution providers ${JSON.stringify(usable)}; check the GPU driver and the CUDA/cuDNN versions that onnxruntime-node ${o.env.versions.node ?? ""} needs, or list "cpu" only. Received: ${String(cause)}`,
+            { cause },
+          );
+        }
+        throw cause;
+      }
       return {
         inputNames: session.inputNames,
         outputNames: session.outputNames,

@@ -39,4 +39,10 @@ export interface OrtRuntime {
   /** e.g. "onnxruntime-node 1.30.0"; valid after load(). */
   describe(): string;
   createSession(bytes: Uint8Array, config: SessionConfig): Promise<RuntimeSession>;
+  /**
+   * The requested execution providers this installation can use (missing ones
+   * dropped, with the reason); throws BACKEND_UNAVAILABLE when none can run.
+   * Runtimes without optional providers leave it out.
+   */
+  resolveProviders?(requested: readonly string[]): { usable: string[]; dropped: { name: string; reason: string }[] };
 }

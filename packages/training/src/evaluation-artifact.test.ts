@@ -83,6 +83,12 @@ describe("buildEvaluationArtifact", () => {
     expect(first).toBeGreaterThanOrEqual(second);
     expect(first + second).toBeLessThanOrEqual(1 + 1e-6);
     expect(mean(xs.map((a) => a * a)) / mean(ys.map((a) => a * a))).toBeCloseTo(first / second, 2);
+    // The stored axes place a code where the scatter put it.
+    const { mean: centre, components } = wide.codes.axes!;
+    const codes = (await wideModel.encode(gatherRows(x, [17]))).data;
+    const project = (axis: number[]) => axis.reduce((s, w, j) => s + (codes[j] - centre[j]) * w, 0);
+    expect(project(components[0])).toBeCloseTo(wide.codes.points[34], 4);
+    expect(project(components[1])).toBeCloseTo(wide.codes.points[35], 4);
   });
 
   it("uses a 2-d code as its own scatter", async () => {

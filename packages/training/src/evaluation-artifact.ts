@@ -13,7 +13,8 @@
  * - `errors`: the per-sample reconstruction MSE of up to 10,000 validation samples.
  * - `codes`: up to 2,000 validation codes as 2-D points: the code itself when
  *   it is 1- or 2-d, else its projection on the codes' own top-2 principal
- *   axes (explained variance fractions given), with the labels.
+ *   axes (explained variance fractions and the axes given, so a new code can be
+ *   placed on the same scatter), with the labels.
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -54,6 +55,8 @@ export interface EvaluationArtifact {
     projection: "identity" | "pca";
     /** Fraction of the codes' variance along each projected axis (PCA only). */
     explainedVariance?: number[];
+    /** The projection (PCA only): point = [(code − mean)·components[0], (code − mean)·components[1]]. */
+    axes?: { mean: number[]; components: number[][] };
     index: number[];
     /** Flat [x0, y0, x1, y1, …]; y is 0 for a 1-d code. */
     points: number[];
@@ -114,7 +117,7 @@ function rowsOf(t: Float32Tensor): number[][] {
   return Array.from({ length: t.shape[0] }, (_, i) => Array.from(t.data.subarray(i * width, (i + 1) * width), short));
 }
 
-function projectCodes(codes: Float32Tensor): Pick<EvaluationArtifact["codes"], "projection" | "explainedVariance" | "points"> {
+function projectCodes(codes: Float32Tensor): Pick<EvaluationArtifact["codes"], "projection" | "explainedVariance" | "axes" | "points"> {
   const [n, k] = codes.shape;
   const points = new Array<number>(n * 2).fill(0);
   if (k <= 2 || n < 2) {
@@ -137,7 +140,12 @@ function projectCodes(codes: Float32Tensor): Pick<EvaluationArtifact["codes"], "
       points[i * 2 + c] = short(s);
     }
   }
-  return { projection: "pca", explainedVariance: Array.from(pca.variances, (v) => short(total > 0 ? v / total : 0)), points };
+  return {
+    projection: "pca",
+    explainedVariance: Array.from(pca.variances, (v) => short(total > 0 ? v / total : 0)),
+    axes: { mean: Array.from(pca.mean), components: pca.components.map((c) => Array.from(c)) },
+    points,
+  };
 }
 
 /** Runs the model on the validation split and gathers what the dashboard's run page draws. */

@@ -5,11 +5,12 @@
  * the machine's measured sgemm peak. Not a test: timings on a shared 2-core
  * machine are noisy, so compare figures from the same run.
  *
- *   npm run bench -- [--presets dense,seed-conv] [--backends tfjs-wasm,tfjs-cpu,onnxruntime,pytorch] [--reps 5] [--json out.json]
+ *   npm run bench -- [--presets dense,seed-conv] [--backends tfjs-wasm,tfjs-cpu,onnxruntime,onnxruntime-web,pytorch] [--reps 5] [--json out.json]
  */
 import { writeFileSync } from "node:fs";
 import { BackendRegistry, ErrorCode, isAelabError, presetSpec, type Backend } from "@aelab/core";
 import { registerOnnxruntimeBackend } from "@aelab/backend-onnxruntime";
+import { registerOnnxruntimeWebBackend } from "@aelab/backend-onnxruntime/web";
 import { registerTfjsBackends } from "@aelab/backend-tfjs";
 import { loadBenchData, writeDataFile, type BenchData } from "./bench-data.ts";
 import { QuietWaiter, sampleForeignLoad } from "./cpu-load.ts";
@@ -47,6 +48,8 @@ async function resolveBackends(options: BenchOptions): Promise<Systems> {
   const registry = new BackendRegistry();
   registerTfjsBackends(registry);
   registerOnnxruntimeBackend(registry, { threads: THREADS });
+  // onnxruntime-web's WebAssembly build, in Node: what a browser page runs, minus the browser.
+  registerOnnxruntimeWebBackend(registry, { threads: THREADS });
   const systems: Systems = { backends: [], skipped: [] };
   for (const name of options.backends.filter((b) => b !== "pytorch")) {
     try {

@@ -7,7 +7,7 @@ import { AelabError, ErrorCode, describeValue } from "@aelab/core";
 
 /** Presets the PyTorch peer can build exactly (no noise, penalties or VAE heads). */
 export const BENCH_PRESETS = ["dense", "deep-dense", "conv", "seed-conv"] as const;
-export const BENCH_BACKENDS = ["tfjs-wasm", "tfjs-cpu", "tfjs-node", "onnxruntime", "pytorch"] as const;
+export const BENCH_BACKENDS = ["tfjs-wasm", "tfjs-cpu", "tfjs-node", "onnxruntime", "onnxruntime-web", "pytorch"] as const;
 
 /** Training steps per rep: every system but tfjs-cpu, and tfjs-cpu. */
 export const DEFAULT_TRAIN_STEPS: Record<string, { steps: number; cpuSteps: number }> = {
@@ -34,7 +34,7 @@ export const USAGE = `Usage: npm run bench -- [flags]
 
   --presets LIST         comma-separated, from ${BENCH_PRESETS.join(", ")} (default dense,seed-conv)
   --backends LIST        comma-separated, from ${BENCH_BACKENDS.join(", ")}
-                         (default tfjs-wasm,tfjs-cpu,onnxruntime,pytorch)
+                         (default tfjs-wasm,tfjs-cpu,onnxruntime,onnxruntime-web,pytorch)
   --reps N               timed repetitions per measurement, 1-50 (default 5)
   --train-steps N        training steps per rep, all systems but tfjs-cpu (default: dense 234, conv presets 20)
   --cpu-train-steps N    training steps per rep on tfjs-cpu (default: dense 20, conv presets 2)
@@ -47,7 +47,7 @@ export const USAGE = `Usage: npm run bench -- [flags]
 
 const FLAGS = {
   presets: { type: "string", default: "dense,seed-conv" },
-  backends: { type: "string", default: "tfjs-wasm,tfjs-cpu,onnxruntime,pytorch" },
+  backends: { type: "string", default: "tfjs-wasm,tfjs-cpu,onnxruntime,onnxruntime-web,pytorch" },
   reps: { type: "string", default: "5" },
   "train-steps": { type: "string" },
   "cpu-train-steps": { type: "string" },

@@ -26,7 +26,7 @@ export type {
 export { asPair, inferShapes, parameterInfos } from "./shapes.ts";
 export type { LayerInfo, ParameterInfo, ShapeReport } from "./shapes.ts";
 export { formatIssues, parseSpec, parseTrainingConfig, parseWith } from "./parse.ts";
-export { gatherRows, maxAbsDiff, shapeSize, sliceBatch, tensor } from "./tensor.ts";
+export { gatherRows, maxAbsDiff, nchwToNhwc, nhwcToNchw, shapeSize, sliceBatch, tensor } from "./tensor.ts";
 export type { Float32Tensor } from "./tensor.ts";
 export { Random } from "./random.ts";
 export { deserializeWeights, hashWeights, initializeWeights, serializeWeights, validateWeights, weightsMap } from "./weights.ts";

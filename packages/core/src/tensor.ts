@@ -50,3 +50,33 @@ export function maxAbsDiff(a: Float32Tensor, b: Float32Tensor): number {
   }
   return m;
 }
+
+function permute4(t: Float32Tensor, perm: readonly [number, number, number, number]): Float32Tensor {
+  const src = t.shape;
+  const dst = perm.map((p) => src[p]);
+  const srcStrides = [src[1] * src[2] * src[3], src[2] * src[3], src[3], 1];
+  const [s0, s1, s2, s3] = perm.map((p) => srcStrides[p]);
+  const out = new Float32Array(t.data.length);
+  let o = 0;
+  for (let a = 0; a < dst[0]; a++)
+    for (let b = 0; b < dst[1]; b++)
+      for (let c = 0; c < dst[2]; c++) {
+        const base = a * s0 + b * s1 + c * s2;
+        for (let d = 0; d < dst[3]; d++) out[o++] = t.data[base + d * s3];
+      }
+  return { data: out, shape: dst };
+}
+
+/**
+ * Channels-last to channels-first: [batch, h, w, c] → [batch, c, h, w], the
+ * layout of an ONNX file exported with `layout: "nchw"`. Other ranks are
+ * returned unchanged (dense inputs and codes have no channel axis).
+ */
+export function nhwcToNchw(t: Float32Tensor): Float32Tensor {
+  return t.shape.length === 4 ? permute4(t, [0, 3, 1, 2]) : t;
+}
+
+/** Channels-first to channels-last: [batch, c, h, w] → [batch, h, w, c]; other ranks unchanged. */
+export function nchwToNhwc(t: Float32Tensor): Float32Tensor {
+  return t.shape.length === 4 ? permute4(t, [0, 2, 3, 1]) : t;
+}

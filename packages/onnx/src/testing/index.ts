@@ -5,4 +5,5 @@
 export { referenceForward, referenceOutputs } from "./reference-forward.ts";
 export type { ReferenceForwardOptions, ReferenceOutputs } from "./reference-forward.ts";
 export { erf } from "./erf.ts";
-export { nchwToNhwc, nhwcToNchw, randomTensor, testWeights } from "./layout.ts";
+export { randomTensor, testWeights } from "./layout.ts";
+export { nchwToNhwc, nhwcToNchw } from "@aelab/core";

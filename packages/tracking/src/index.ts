@@ -6,7 +6,9 @@ export { createTracker, migrateDatabase, migrateDatabaseWithReport, markStaleRun
 export type { CreateTrackerOptions, DatabaseProvider, MigrationReport } from "./create-tracker.ts";
 export { DEFAULT_DATABASE_URL } from "./internal/database-url.ts";
 export { DEFAULT_PCA_METRIC } from "./internal/run-query.ts";
-export { RUN_STATUSES } from "./tracker.ts";
+export { RUN_STATUSES, TRIAL_STATUSES } from "./tracker.ts";
+export { MetricWriter } from "./metric-writer.ts";
+export type { MetricWriterOptions } from "./metric-writer.ts";
 export type {
   ArtifactInput,
   ArtifactRecord,
@@ -21,6 +23,9 @@ export type {
   RunRecord,
   RunStatus,
   StartRunInput,
+  SweepMetricPoint,
   SweepRecord,
   Tracker,
+  TrialRecord,
+  TrialStatus,
 } from "./tracker.ts";

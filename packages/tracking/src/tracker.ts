@@ -9,6 +9,14 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export type ParamValue = string | number | boolean;
 
+/**
+ * Where a sweep trial stands. `interrupted` (the user stopped the sweep) and
+ * `crashed` (its process died) are attempts to retry; the others are results,
+ * except `pending` (drawn, not started) and `running`.
+ */
+export const TRIAL_STATUSES = ["pending", "running", "finished", "failed", "pruned", "crashed", "interrupted"] as const;
+export type TrialStatus = (typeof TRIAL_STATUSES)[number];
+
 export interface MetricInput {
   key: string;
   /** May be NaN or ±Infinity: stored so they can be told apart. */
@@ -73,6 +81,36 @@ export interface SweepRecord {
   config: unknown;
   status: "running" | "finished" | "failed";
   createdAt: Date;
+  /** How trials are drawn: `grid`, `random` or `tpe` (`grid` for sweeps recorded before there were methods). */
+  method: string;
+  /** The sampler's state as last recorded with `addTrials` (JSON), or null. */
+  samplerState: unknown;
+  endedAt: Date | null;
+}
+
+/** One trial of a sweep: the parameters drawn for it, and its latest attempt. */
+export interface TrialRecord {
+  sweepId: string;
+  /** 1-based, in the order trials were drawn. */
+  index: number;
+  /** The drawn parameters, by flat key (`architecture`, `training.optimizer.learningRate`, …). */
+  params: Record<string, ParamValue>;
+  status: TrialStatus;
+  /** Runs started for this trial so far. */
+  attempts: number;
+  /** The latest attempt's run, once one started. */
+  runId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** One point of a metric, for every run of a sweep (what pruners compare). */
+export interface SweepMetricPoint {
+  runId: string;
+  trialIndex: number | null;
+  status: RunStatus;
+  step: number;
+  value: number;
 }
 
 export interface RunRecord {
@@ -97,6 +135,8 @@ export interface RunRecord {
   heartbeatAt: Date | null;
   /** Failure reason (message) for failed / crashed runs. */
   error: string | null;
+  /** The sweep trial this run attempts, or null. */
+  trialIndex: number | null;
   params: Record<string, ParamValue>;
   tags: Record<string, string>;
   /** Denormalised latest/min/max per metric key. */
@@ -119,6 +159,8 @@ export interface StartRunInput {
   host?: string;
   /** `queued` for runs created ahead of time (see `markRunning`); defaults to `running`. */
   status?: "queued" | "running";
+  /** The sweep trial this run attempts (needs `sweepId`). A trial may have many runs but only one `finished`. */
+  trialIndex?: number;
 }
 
 export interface LogBatchInput {
@@ -161,8 +203,29 @@ export interface CompareRow {
 
 export interface Tracker {
   getOrCreateExperiment(name: string): Promise<ExperimentRecord>;
-  createSweep(input: { experimentName: string; name: string; config: unknown }): Promise<SweepRecord>;
+  createSweep(input: { experimentName: string; name: string; config: unknown; method?: string; samplerState?: unknown }): Promise<SweepRecord>;
   endSweep(id: string, status: SweepRecord["status"]): Promise<void>;
+  getSweep(id: string): Promise<SweepRecord | null>;
+  /**
+   * Records newly drawn trials as `pending` and, in the same transaction, the
+   * sampler's state after drawing them, so a resumed sweep continues where the
+   * recorded trials end. An index that already exists is a TRACKING error
+   * (`details.conflict = "trial-exists"`).
+   */
+  addTrials(sweepId: string, trials: { index: number; params: Record<string, ParamValue> }[], samplerState?: unknown): Promise<TrialRecord[]>;
+  /** A sweep's trials, by index. NOT_FOUND for an unknown sweep. */
+  listTrials(sweepId: string): Promise<TrialRecord[]>;
+  /**
+   * Claims a trial for a new attempt, atomically: a `pending` or `interrupted`
+   * trial, or a `crashed` one with fewer than `maxAttempts` attempts, becomes
+   * `running` with one more attempt, and is returned. Anything else (running
+   * elsewhere, done, out of retries) returns null and changes nothing.
+   */
+  claimTrial(sweepId: string, index: number, options: { maxAttempts: number }): Promise<TrialRecord | null>;
+  /** Sets a trial's status, and the run of its latest attempt. */
+  updateTrial(sweepId: string, index: number, update: { status: TrialStatus; runId?: string }): Promise<void>;
+  /** Every point of metric `key` of every run of the sweep, by run then step. */
+  getSweepMetric(sweepId: string, key: string): Promise<SweepMetricPoint[]>;
   startRun(input: StartRunInput): Promise<RunRecord>;
   /** Moves a `queued` run to `running` (start time and heartbeat = now). */
   markRunning(runId: string): Promise<void>;
@@ -175,6 +238,11 @@ export interface Tracker {
   setBackend(runId: string, backend: string): Promise<void>;
   /** Records that the run is alive (`reapStaleRuns` looks at this). Logging a batch does too. */
   heartbeat(runId: string): Promise<void>;
+  /**
+   * Ends a run. Ending a trial's run `finished` when another run of the same
+   * trial already finished is a TRACKING error (`details.conflict =
+   * "trial-finished"`, `details.finishedRunId`), and leaves the run as it was.
+   */
   endRun(
     runId: string,
     result: {
@@ -198,7 +266,8 @@ export interface Tracker {
   compare(query: { experimentName?: string; sweepId?: string; metric: string; pcaMetric?: string }): Promise<CompareRow[]>;
   /**
    * Marks `running` runs whose last heartbeat (or start, if none) is older than
-   * `staleAfterMs` as `crashed`, with an explanatory error. Returns how many.
+   * `staleAfterMs` as `crashed`, with an explanatory error, and the trials
+   * they were attempting `crashed` too. Returns how many runs.
    */
   reapStaleRuns(staleAfterMs: number): Promise<number>;
   close(): Promise<void>;

@@ -16,7 +16,9 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { createTracker, migrateDatabase, migrateDatabaseWithReport } from "../create-tracker.ts";
 import { MIGRATIONS } from "../generated/migrations.ts";
-import { sqliteFilePath } from "../internal/database-url.ts";
+import { parsePostgresUrl, sqliteFilePath } from "../internal/database-url.ts";
+import { migratePostgres } from "../internal/migrate-postgres.ts";
+import { migrateSqliteFile } from "../internal/migrate-sqlite.ts";
 import { freshPgSchema, PG_URL, REQUIRE_ALL_STORES, STORES, tempSqliteUrl } from "./test-stores.ts";
 
 const packageRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -161,5 +163,48 @@ describe("migrateDatabase on PostgreSQL", () => {
     const error = await migrateDatabase("postgresql://postgres@127.0.0.1:1/test").catch((e: unknown) => e);
     expect(isAelabError(error, "TRACKING")).toBe(true);
     expect((error as Error).message).toContain("Received: url=");
+  });
+});
+
+/** Rows a database made by the first release holds: a sweep with a run, written with that schema's columns. */
+const INIT_ROWS = [
+  `INSERT INTO "experiments" ("id", "name", "created_at") VALUES ('e1', 'old', '2026-01-01T00:00:00.000Z')`,
+  `INSERT INTO "sweeps" ("id", "experiment_id", "name", "config", "status", "created_at") VALUES ('s1', 'e1', 'grid', '{"name":"grid"}', 'finished', '2026-01-01T00:00:00.000Z')`,
+  `INSERT INTO "runs" ("id", "name", "experiment_id", "sweep_id", "status", "architecture", "spec", "started_at") VALUES ('r1', 'dense-h2', 'e1', 's1', 'finished', 'dense', '{}', '2026-01-01T00:00:00.000Z')`,
+];
+
+async function expectUpgradedRows(url: string): Promise<void> {
+  const tracker = await createTracker({ url });
+  try {
+    expect(await tracker.getSweep("s1")).toMatchObject({ name: "grid", method: "grid", samplerState: null, status: "finished" });
+    expect(await tracker.getRun("r1")).toMatchObject({ sweepId: "s1", trialIndex: null, status: "finished" });
+    expect(await tracker.listTrials("s1")).toEqual([]);
+  } finally {
+    await tracker.close();
+  }
+}
+
+describe("upgrading a database made before sweep trials", () => {
+  it("keeps a SQLite file's sweeps and their runs", async () => {
+    const { url, path } = sqliteFile();
+    migrateSqliteFile(path, MIGRATIONS.sqlite.slice(0, 1));
+    const db = new Database(path);
+    for (const sql of INIT_ROWS) db.exec(sql.replaceAll(".000Z'", ".000+00:00'"));
+    db.close();
+    await expectUpgradedRows(url);
+  });
+
+  pgIt("keeps a PostgreSQL schema's sweeps and their runs", async () => {
+    const { url, schema } = pgSchema();
+    await migratePostgres(parsePostgresUrl(url), MIGRATIONS.postgres.slice(0, 1));
+    const client = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${schema}` });
+    await client.connect();
+    try {
+      for (const sql of INIT_ROWS) await client.query(sql);
+    } finally {
+      await client.end();
+    }
+    expect(await migrateDatabase(url)).toEqual(MIGRATIONS.postgres.slice(1).map((m) => m.name));
+    await expectUpgradedRows(url);
   });
 });

@@ -14,17 +14,23 @@ import { sqliteFilePath } from "../internal/database-url.ts";
 import { tempSqliteUrl } from "./test-stores.ts";
 
 const tsxCli = createRequire(import.meta.url).resolve("tsx/cli");
-const childScript = fileURLToPath(new URL("./child-writer.ts", import.meta.url));
+const script = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.url));
 
-interface Child {
+interface Child<T = { runId: string }> {
   ready: Promise<void>;
-  done: Promise<{ runId: string }>;
+  done: Promise<T>;
+  stderr: () => string;
   go(): void;
 }
 
 /** Starts child-writer.ts; it opens the file only after `go()`. */
 function startChild(url: string, name: string, batches: number): Child {
-  const child = spawn(process.execPath, [tsxCli, childScript, url, name, String(batches)], { stdio: ["pipe", "pipe", "pipe"] });
+  return startScript("child-writer.ts", [url, name, String(batches)]);
+}
+
+/** Starts one of the child scripts; each prints `ready`, waits for `go()`, then prints its result as JSON. */
+function startScript<T = { runId: string }>(name: string, args: string[]): Child<T> {
+  const child = spawn(process.execPath, [tsxCli, script(name), ...args], { stdio: ["pipe", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   let markReady: () => void = () => undefined;
@@ -34,16 +40,17 @@ function startChild(url: string, name: string, batches: number): Child {
     if (stdout.startsWith("ready\n")) markReady();
   });
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const done = new Promise<{ runId: string }>((resolve, reject) => {
+  const done = new Promise<T>((resolve, reject) => {
     child.on("error", reject);
     child.on("exit", (code) => {
-      if (code === 0) resolve(JSON.parse(stdout.slice("ready\n".length)) as { runId: string });
-      else reject(new Error(`child ${name} exited with ${code}: ${stderr}`));
+      if (code === 0) resolve(JSON.parse(stdout.slice("ready\n".length)) as T);
+      else reject(new Error(`child ${name} ${args.join(" ")} exited with ${code}: ${stderr}`));
     });
   });
   return {
     ready: Promise.race([ready, done.then(() => undefined)]),
     done,
+    stderr: () => stderr,
     go: () => child.stdin.end("go\n"),
   };
 }
@@ -176,5 +183,61 @@ describe("SQLite tracking file", () => {
     await second.logMetrics(run.id, [{ key: "k", value: 0.25, step: 1 }]);
     expect((await first.getMetrics(run.id)).map((p) => p.value)).toEqual([0.5, 0.25]);
     await Promise.all([first.close(), second.close()]);
+  });
+
+  it("takes 4 processes × 10,000 metric points into one new file: all 40,000 rows land, no lock error", async () => {
+    const { url, path } = newFile();
+    const points = 10_000;
+    const children = ["w1", "w2", "w3", "w4"].map((name) => startScript("child-metric-writer.ts", [url, name, String(points)]));
+    await Promise.all(children.map((c) => c.ready));
+    for (const child of children) child.go();
+    const results = await Promise.all(children.map((c) => c.done));
+    for (const child of children) expect(child.stderr()).not.toMatch(/locked|SQLITE_BUSY|P1008/i);
+
+    const db = new Database(path, { readonly: true });
+    try {
+      expect(db.prepare(`SELECT count(*) AS n FROM metrics`).get()).toEqual({ n: 4 * points });
+      const perRun = db
+        .prepare(`SELECT run_id AS runId, count(*) AS n, min(step) AS lo, max(step) AS hi, count(DISTINCT step) AS steps FROM metrics GROUP BY run_id`)
+        .all();
+      expect(perRun).toHaveLength(4);
+      for (const row of perRun) expect(row).toMatchObject({ n: points, lo: 0, hi: points - 1, steps: points });
+      expect(db.prepare(`SELECT count(*) AS n FROM runs WHERE status = 'finished'`).get()).toEqual({ n: 4 });
+    } finally {
+      db.close();
+    }
+    const reader = await createTracker({ url });
+    try {
+      // The four writers really overlapped: each started before every other one ended.
+      const { runs } = await reader.listRuns({ experimentName: "metric-writers" });
+      for (const a of runs) for (const b of runs) expect(a.startedAt.getTime()).toBeLessThan(b.endedAt!.getTime());
+      for (const { runId } of results) {
+        const summary = (await reader.getRun(runId))!.summary.loss;
+        expect(summary).toEqual({ latest: 1 / points, min: 1 / points, max: 1, step: points - 1, count: points });
+        const series = await reader.getMetrics(runId, ["loss"]);
+        expect(series[4321]).toMatchObject({ step: 4321, epoch: 4, value: 1 / 4322 });
+      }
+    } finally {
+      await reader.close();
+    }
+  }, 300_000);
+
+  it("claims each trial exactly once when 3 processes race for the same 30 trials", async () => {
+    const { url } = newFile();
+    const setup = await createTracker({ url });
+    const sweep = await setup.createSweep({ experimentName: "claims", name: "race", config: {} });
+    await setup.addTrials(
+      sweep.id,
+      Array.from({ length: 30 }, (_, i) => ({ index: i + 1, params: { i } })),
+    );
+    await setup.close();
+    const children = [1, 2, 3].map(() => startScript<{ won: number[] }>("child-claimer.ts", [url, sweep.id, "30"]));
+    await Promise.all(children.map((c) => c.ready));
+    for (const child of children) child.go();
+    const won = (await Promise.all(children.map((c) => c.done))).map((r) => r.won);
+    expect(won.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    const reader = await createTracker({ url });
+    expect((await reader.listTrials(sweep.id)).every((t) => t.status === "running" && t.attempts === 1)).toBe(true);
+    await reader.close();
   });
 });

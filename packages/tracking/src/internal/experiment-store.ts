@@ -16,14 +16,37 @@ const sweepSelect = {
   config: true,
   status: true,
   createdAt: true,
+  endedAt: true,
+  method: true,
+  samplerState: true,
 } as const;
 
-function toSweepRecord(row: { id: string; experimentId: string; name: string; config: string; status: string; createdAt: Date }): SweepRecord {
+interface SweepRow {
+  id: string;
+  experimentId: string;
+  name: string;
+  config: string;
+  status: string;
+  createdAt: Date;
+  endedAt: Date | null;
+  method: string;
+  samplerState: string | null;
+}
+
+function toSweepRecord(row: SweepRow): SweepRecord {
   return {
     ...row,
     config: fromJsonText(row.config),
     status: row.status as SweepRecord["status"],
+    samplerState: row.samplerState === null ? null : fromJsonText(row.samplerState),
   };
+}
+
+/** One sweep, or null. */
+export async function getSweep(db: Db, id: string): Promise<SweepRecord | null> {
+  requireText("sweepId", id);
+  const row = await tracked({ operation: "read a sweep" }, () => db.sweep.findUnique({ where: { id }, select: sweepSelect }));
+  return row === null ? null : toSweepRecord(row);
 }
 
 /** Finds the experiment by name or creates it; safe when two processes race. */
@@ -51,9 +74,14 @@ export async function getOrCreateExperiment(db: Db, name: string): Promise<Exper
   });
 }
 
-export async function createSweep(db: Db, input: { experimentName: string; name: string; config: unknown }): Promise<SweepRecord> {
+export async function createSweep(
+  db: Db,
+  input: { experimentName: string; name: string; config: unknown; method?: string; samplerState?: unknown },
+): Promise<SweepRecord> {
   requireText("name", input.name);
   const config = toJsonText("config", input.config);
+  const method = input.method === undefined ? "grid" : requireText("method", input.method, 100);
+  const samplerState = input.samplerState === undefined ? null : toJsonText("samplerState", input.samplerState);
   const experiment = await getOrCreateExperiment(db, input.experimentName);
   return tracked({ operation: "create a sweep" }, async () => {
     const row = await db.sweep.create({
@@ -64,6 +92,8 @@ export async function createSweep(db: Db, input: { experimentName: string; name:
         config,
         status: "running",
         createdAt: new Date(),
+        method,
+        samplerState,
       },
       select: sweepSelect,
     });

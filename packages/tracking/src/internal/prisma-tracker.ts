@@ -17,8 +17,11 @@ import type {
   RunRecord,
   RunStatus,
   StartRunInput,
+  SweepMetricPoint,
   SweepRecord,
   Tracker,
+  TrialRecord,
+  TrialStatus,
 } from "../tracker.ts";
 import { logArtifact, listArtifacts } from "./artifact-store.ts";
 import type { DatabaseProvider } from "./database-url.ts";
@@ -27,6 +30,7 @@ import { getMetrics, logBatch } from "./metric-store.ts";
 import type { Db } from "./prisma-client.ts";
 import { compare, listRuns } from "./run-query.ts";
 import * as runs from "./run-store.ts";
+import * as trials from "./trial-store.ts";
 
 export class PrismaTracker implements Tracker {
   readonly #db: Db;
@@ -41,8 +45,26 @@ export class PrismaTracker implements Tracker {
   getOrCreateExperiment(name: string): Promise<ExperimentRecord> {
     return experiments.getOrCreateExperiment(this.#db, name);
   }
-  createSweep(input: { experimentName: string; name: string; config: unknown }): Promise<SweepRecord> {
+  createSweep(input: { experimentName: string; name: string; config: unknown; method?: string; samplerState?: unknown }): Promise<SweepRecord> {
     return experiments.createSweep(this.#db, input);
+  }
+  getSweep(id: string): Promise<SweepRecord | null> {
+    return experiments.getSweep(this.#db, id);
+  }
+  addTrials(sweepId: string, list: { index: number; params: Record<string, ParamValue> }[], samplerState?: unknown): Promise<TrialRecord[]> {
+    return trials.addTrials(this.#db, sweepId, list, samplerState);
+  }
+  listTrials(sweepId: string): Promise<TrialRecord[]> {
+    return trials.listTrials(this.#db, sweepId);
+  }
+  claimTrial(sweepId: string, index: number, options: { maxAttempts: number }): Promise<TrialRecord | null> {
+    return trials.claimTrial(this.#db, sweepId, index, options);
+  }
+  updateTrial(sweepId: string, index: number, update: { status: TrialStatus; runId?: string }): Promise<void> {
+    return trials.updateTrial(this.#db, sweepId, index, update);
+  }
+  getSweepMetric(sweepId: string, key: string): Promise<SweepMetricPoint[]> {
+    return trials.getSweepMetric(this.#db, sweepId, key);
   }
   endSweep(id: string, status: SweepRecord["status"]): Promise<void> {
     return experiments.endSweep(this.#db, id, status);

@@ -6,7 +6,9 @@ import { getOrCreateExperiment } from "./experiment-store.ts";
 import { toJsonText } from "./json-value.ts";
 import { encodeParam } from "./param-codec.ts";
 import type { Db } from "./prisma-client.ts";
-import { notFound, tracked } from "./prisma-errors.ts";
+import { AelabError, ErrorCode } from "@aelab/core";
+import { notFound, prismaCode, toAelabError, tracked } from "./prisma-errors.ts";
+import { crashTrialsOfCrashedRuns } from "./trial-store.ts";
 import { runSelect, toRunRecord } from "./run-record.ts";
 import { invalid, optionalInt, requireDuration, requireParams, requireSeed, requireStatus, requireTags, requireText } from "./validate.ts";
 
@@ -20,6 +22,8 @@ export async function startRun(db: Db, input: StartRunInput): Promise<RunRecord>
   requireText("architecture", input.architecture);
   const hiddenSize = optionalInt("hiddenSize", input.hiddenSize, 1);
   const seed = requireSeed(input.seed);
+  const trialIndex = optionalInt("trialIndex", input.trialIndex, 1);
+  if (trialIndex !== undefined && input.sweepId === undefined) throw invalid("`sweepId` beside `trialIndex`", "sweepId", input.sweepId);
   const status = requireStatus(input.status ?? "running", ["queued", "running"] as const);
   const spec = toJsonText("spec", input.spec);
   const split = input.split === undefined || input.split === null ? undefined : toJsonText("split", input.split);
@@ -59,6 +63,7 @@ export async function startRun(db: Db, input: StartRunInput): Promise<RunRecord>
           host: input.host ?? hostname(),
           startedAt: now,
           heartbeatAt: status === "running" ? now : null,
+          trialIndex: trialIndex ?? null,
           params: { create: params },
           tags: { create: tags },
         },
@@ -114,11 +119,25 @@ export async function heartbeat(db: Db, runId: string): Promise<void> {
 export async function endRun(db: Db, runId: string, result: { status: FinalStatus; error?: string }): Promise<void> {
   const status = requireStatus(result?.status, FINAL_STATUSES);
   if (result.error !== undefined && typeof result.error !== "string") requireText("error", result.error);
-  await updateRun(db, runId, "end a run", {
-    status,
-    endedAt: new Date(),
-    error: result.error ?? null,
-  });
+  requireText("runId", runId);
+  const run = await tracked({ operation: "read a run" }, () => db.run.findUnique({ where: { id: runId }, select: { sweepId: true, trialIndex: true } }));
+  if (run === null) throw notFound("run", runRef(runId));
+  // finished_trial is unique per sweep: a second finished run of one trial fails here and changes nothing.
+  const finishedTrial = status === "finished" && run.sweepId !== null ? run.trialIndex : null;
+  try {
+    await db.run.updateMany({
+      where: { id: runId },
+      data: { status, endedAt: new Date(), error: result.error ?? null, finishedTrial },
+    });
+  } catch (error) {
+    if (prismaCode(error) !== "P2002" || finishedTrial === null) throw toAelabError(error, { operation: "end a run", subject: runRef(runId) });
+    const other = await db.run.findFirst({ where: { sweepId: run.sweepId, finishedTrial }, select: { id: true } });
+    throw new AelabError(
+      ErrorCode.Tracking,
+      `Expected trial ${finishedTrial} of sweep ${run.sweepId} to have no finished run yet; run ${other?.id ?? "?"} finished it. Received: runId=${JSON.stringify(runId)}, status="finished"`,
+      { cause: error, details: { conflict: "trial-finished", finishedRunId: other?.id ?? null } },
+    );
+  }
 }
 
 export async function getRun(db: Db, id: string): Promise<RunRecord | null> {
@@ -155,5 +174,7 @@ export async function reapStaleRuns(db: Db, staleAfterMs: number): Promise<numbe
       },
     }),
   );
+  // Also catches trials whose run was marked crashed by someone else (a sweep that saw its worker die).
+  await crashTrialsOfCrashedRuns(db);
   return count;
 }

@@ -16,6 +16,42 @@ export interface PresetOptions {
   hiddenSize: number;
   loss?: "mse" | "bce";
   name?: string;
+  /**
+   * Hidden layers between the input and the code (the decoder mirrors them).
+   * Dense presets (`dense` 0, `sparse` 0, `vae` 1, `deep-dense` 2, `denoising` 2
+   * by default): dense relu layers of 256, 128, 64, … units, 0–6 of them.
+   * `conv` (2 by default): conv+pool blocks of …, 32, 16, 8 filters, 1–4 of them,
+   * the image's height and width divisible by 2^depth. `seed-conv` has a fixed depth.
+   */
+  depth?: number;
+}
+
+const DEFAULT_DEPTH: Record<PresetName, number> = { dense: 0, sparse: 0, vae: 1, "deep-dense": 2, denoising: 2, conv: 2, "seed-conv": 2 };
+const DEPTH_RANGE: Record<PresetName, [number, number]> = {
+  dense: [0, 6],
+  sparse: [0, 6],
+  vae: [0, 6],
+  "deep-dense": [0, 6],
+  denoising: [0, 6],
+  conv: [1, 4],
+  "seed-conv": [2, 2],
+};
+
+/** Widths of the hidden dense layers of a depth-`depth` MLP preset: 256, 128, 64, … */
+function mlpWidths(depth: number): number[] {
+  return Array.from({ length: depth }, (_, i) => 256 >> i);
+}
+
+function requireDepth(preset: PresetName, depth: number | undefined): number {
+  const d = depth ?? DEFAULT_DEPTH[preset];
+  const [lo, hi] = DEPTH_RANGE[preset];
+  if (!Number.isInteger(d) || d < lo || d > hi) {
+    throw new AelabError(
+      ErrorCode.InvalidSpec,
+      `Preset "${preset}" takes a depth (hidden layers before the code) that is an integer from ${lo} to ${hi}. Received: depth=${String(depth)}`,
+    );
+  }
+  return d;
 }
 
 function requireImage(preset: string, shape: number[], divisor: number): [number, number, number] {
@@ -38,54 +74,36 @@ const PRESET_EXTRAS: Partial<Record<PresetName, Partial<AutoencoderSpecInput>>> 
   "seed-conv": { loss: "bce" },
 };
 
-function layersFor(preset: PresetName, shape: number[], hidden: number): { encoder: LayerSpec[]; decoder: LayerSpec[] } {
+function layersFor(preset: PresetName, shape: number[], hidden: number, depth: number): { encoder: LayerSpec[]; decoder: LayerSpec[] } {
   const d = shapeSize(shape);
   const unflatten: LayerSpec[] = shape.length > 1 ? [{ type: "reshape", targetShape: shape }] : [];
   const flatten: LayerSpec[] = shape.length > 1 ? [{ type: "flatten" }] : [];
+  const widths = mlpWidths(depth);
+  const hiddenLayers = (units: number[]): LayerSpec[] => units.map((u) => ({ type: "dense", units: u, activation: "relu" }));
   switch (preset) {
     case "dense":
-      return {
-        encoder: [...flatten, { type: "dense", units: hidden, activation: "linear" }],
-        decoder: [{ type: "dense", units: d, activation: "sigmoid" }, ...unflatten],
-      };
     case "sparse":
-      return {
-        encoder: [...flatten, { type: "dense", units: hidden, activation: "relu" }],
-        decoder: [{ type: "dense", units: d, activation: "sigmoid" }, ...unflatten],
-      };
     case "vae":
-      return {
-        encoder: [...flatten, { type: "dense", units: 256, activation: "relu" }, { type: "dense", units: hidden, activation: "linear" }],
-        decoder: [{ type: "dense", units: 256, activation: "relu" }, { type: "dense", units: d, activation: "sigmoid" }, ...unflatten],
-      };
     case "denoising":
     case "deep-dense":
       return {
-        encoder: [
-          ...flatten,
-          { type: "dense", units: 256, activation: "relu" },
-          { type: "dense", units: 128, activation: "relu" },
-          { type: "dense", units: hidden, activation: "linear" },
-        ],
-        decoder: [
-          { type: "dense", units: 128, activation: "relu" },
-          { type: "dense", units: 256, activation: "relu" },
-          { type: "dense", units: d, activation: "sigmoid" },
-          ...unflatten,
-        ],
+        encoder: [...flatten, ...hiddenLayers(widths), { type: "dense", units: hidden, activation: preset === "sparse" ? "relu" : "linear" }],
+        decoder: [...hiddenLayers([...widths].reverse()), { type: "dense", units: d, activation: "sigmoid" }, ...unflatten],
       };
     case "conv": {
-      const [h, w, c] = requireImage(preset, shape, 4);
+      const scale = 2 ** depth;
+      const [h, w, c] = requireImage(preset, shape, scale);
       const conv = (filters: number): LayerSpec => ({ type: "conv2d", filters, kernelSize: 3, strides: 1, padding: "same", activation: "relu" });
       const pool: LayerSpec = { type: "maxPool2d", poolSize: 2, padding: "valid" };
       const up = (filters: number): LayerSpec => ({ type: "conv2dTranspose", filters, kernelSize: 3, strides: 2, padding: "same", activation: "relu" });
+      // Block i of `depth` has 8·2^(depth−1−i) filters: 16, 8 at the default depth of 2.
+      const filters = Array.from({ length: depth }, (_, i) => 8 << (depth - 1 - i));
       return {
-        encoder: [conv(16), pool, conv(8), pool, { type: "flatten" }, { type: "dense", units: hidden, activation: "linear" }],
+        encoder: [...filters.flatMap((f) => [conv(f), pool]), { type: "flatten" }, { type: "dense", units: hidden, activation: "linear" }],
         decoder: [
-          { type: "dense", units: (h / 4) * (w / 4) * 8, activation: "relu" },
-          { type: "reshape", targetShape: [h / 4, w / 4, 8] },
-          up(8),
-          up(16),
+          { type: "dense", units: (h / scale) * (w / scale) * 8, activation: "relu" },
+          { type: "reshape", targetShape: [h / scale, w / scale, 8] },
+          ...[...filters].reverse().map(up),
           { type: "conv2d", filters: c, kernelSize: 3, strides: 1, padding: "same", activation: "sigmoid" },
         ],
       };
@@ -131,10 +149,14 @@ export function presetSpec(preset: string, options: PresetOptions): AutoencoderS
     throw new AelabError(ErrorCode.InvalidSpec, `hiddenSize must be a positive integer. Received: hiddenSize=${String(options.hiddenSize)}`);
   }
   const input: AutoencoderSpecInput = {
-    name: options.name ?? (preset === "seed-conv" ? preset : `${preset}-h${options.hiddenSize}`),
+    name:
+      options.name ??
+      (preset === "seed-conv"
+        ? preset
+        : `${preset}-h${options.hiddenSize}${options.depth !== undefined && options.depth !== DEFAULT_DEPTH[preset] ? `-d${options.depth}` : ""}`),
     architecture: preset,
     input: { shape: options.inputShape, scaling: "unit" },
-    ...layersFor(preset, options.inputShape, options.hiddenSize),
+    ...layersFor(preset, options.inputShape, options.hiddenSize, requireDepth(preset, options.depth)),
     ...PRESET_EXTRAS[preset],
     loss: options.loss ?? PRESET_EXTRAS[preset]?.loss ?? "mse",
   };

@@ -85,6 +85,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument("<run>", "run id")
     .addOption(new Option("--part <part...>", "encoder, decoder and/or full").default(["encoder"]))
     .option("--out <path>", "a .onnx file (one part) or a folder")
+    .option("--layout <layout>", "image I/O layout: nhwc (as trained) or nchw (channels first)", "nhwc")
     .option("--allow-mismatch", "write the files even if parity exceeds 1e-4")
     .action(async (runId: string, flags) => {
       code = await exportCommand(runId, flags, ctx());

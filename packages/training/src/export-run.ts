@@ -20,13 +20,17 @@ import {
   autoencoderSpecSchema,
   deserializeWeights,
   maxAbsDiff,
+  nchwToNhwc,
+  nhwcToNchw,
   sliceBatch,
   type BackendRegistry,
   type Float32Tensor,
   type ModelHandler,
 } from "@aelab/core";
 import { fromIndices, loadMnist } from "@aelab/data";
-import { exportOnnx } from "@aelab/onnx";
+import { exportOnnx, type OnnxLayout } from "@aelab/onnx";
+import { prepareData } from "./datasets.ts";
+import { inSource, type DataConfig } from "./run-config.ts";
 import type { Tracker } from "@aelab/tracking";
 
 export type ExportPart = "encoder" | "decoder" | "full";
@@ -45,8 +49,26 @@ export interface ExportRunOptions {
   allowMismatch?: boolean;
   /** Exact file paths per part, overriding `<outDir>/<name>-<run id>-<part>.onnx`. */
   paths?: Partial<Record<ExportPart, string>>;
-  /** Backend used to run the ONNX files (default `onnxruntime`). */
+  /** Backend used to run the ONNX files (default `onnxruntime`) when `openFile` is not given. */
   onnxBackend?: string;
+  /**
+   * Channels-last (`nhwc`, default: the trained model's layout) or channels-first
+   * (`nchw`) image I/O in the written files. `nchw` needs `openFile`.
+   */
+  layout?: OnnxLayout;
+  /**
+   * Opens ONNX bytes under ONNX Runtime (the CLI passes onnxruntime-node's
+   * `loadOnnxModel`). When given, the gate runs the exact bytes that will be
+   * written, self-test and metadata included, in their own layout; otherwise it
+   * runs `onnxBackend`'s model of the same spec and weights.
+   */
+  openFile?: (bytes: Uint8Array) => Promise<OnnxFileRunner>;
+}
+
+/** What the gate needs of a loaded ONNX file: run its first output, and let go. */
+export interface OnnxFileRunner {
+  run(x: Float32Tensor): Promise<Float32Tensor>;
+  dispose(): Promise<void>;
 }
 
 export interface ExportedFile {
@@ -61,13 +83,24 @@ export interface ExportedFile {
 export interface ExportRunResult {
   runId: string;
   referenceBackend: string;
+  /** What ran the ONNX side: a backend name, or "file" when the written bytes were run through `openFile`. */
   onnxBackend: string;
+  layout: OnnxLayout;
   samples: number;
   files: ExportedFile[];
 }
 
+/**
+ * The run's own validation samples, as the model saw them. Runs record their
+ * resolved `data:` block (`split.config`), which rebuilds the same split and
+ * scaling for every source; older MNIST runs are rebuilt from their indices.
+ */
 function validationSamples(split: unknown, count: number): Float32Tensor {
-  const s = split as { source?: string; limit?: number | null; validationIndices?: number[]; seed?: number } | null;
+  const s = split as { source?: string; limit?: number | null; validationIndices?: number[]; seed?: number; config?: DataConfig } | null;
+  if (s?.config !== undefined) {
+    const { validation } = inSource("the run's stored data block", () => prepareData(s.config!)).split;
+    return sliceBatch(validation, 0, Math.min(count, validation.shape[0]));
+  }
   if (!s || s.source !== "mnist" || !Array.isArray(s.validationIndices)) {
     throw new AelabError(
       ErrorCode.InvalidInput,
@@ -93,17 +126,43 @@ export async function exportRun(options: ExportRunOptions): Promise<ExportRunRes
   }
   const spec = autoencoderSpecSchema.parse(run.spec);
   const weights = deserializeWeights(readFileSync(weightsArtifact.path), weightsArtifact.path);
+  const layout = options.layout ?? "nhwc";
+  if (layout !== "nhwc" && layout !== "nchw") {
+    throw new AelabError(ErrorCode.InvalidInput, `layout must be "nhwc" or "nchw". Received: ${JSON.stringify(layout)}`);
+  }
+  if (layout === "nchw" && !options.openFile) {
+    throw new AelabError(
+      ErrorCode.InvalidInput,
+      `An NCHW export is checked by running the written bytes, which needs openFile. Received: layout "nchw" without openFile`,
+    );
+  }
   const samples = options.samples ?? validationSamples(run.split, 256);
 
   const reference = await options.registry.resolve(run.backend ?? "auto", { purpose: "infer", spec });
-  const onnx = await options.registry.resolve(options.onnxBackend ?? "onnxruntime", { purpose: "infer", spec });
   const refModel = await reference.createModel({ spec, weights });
-  const onnxModel = await onnx.createModel({ spec, weights });
   const files: ExportedFile[] = [];
+  let onnxName = "file";
   try {
-    const parity = await measureParity(refModel, onnxModel, samples);
-    const dir = resolve(options.outDir);
-    mkdirSync(dir, { recursive: true });
+    const selfTests = await selfTestCases(refModel, sliceBatch(samples, 0, Math.min(SELF_TEST_SAMPLES, samples.shape[0])));
+    const bytes = {} as Record<ExportPart, Uint8Array>;
+    for (const part of options.parts) {
+      const metadata = { "aelab.run_id": runId, "aelab.run_name": run.name };
+      const selfTest = { input: toLayout(selfTests[part].input, layout), output: toLayout(selfTests[part].output, layout) };
+      bytes[part] = await exportOnnx({ spec, weights, part, layout, metadata, selfTest });
+    }
+    let parity: Record<ExportPart, number>;
+    if (options.openFile) {
+      parity = await fileParity(refModel, { bytes, layout, open: options.openFile }, samples);
+    } else {
+      const onnx = await options.registry.resolve(options.onnxBackend ?? "onnxruntime", { purpose: "infer", spec });
+      onnxName = onnx.info().name;
+      const onnxModel = await onnx.createModel({ spec, weights });
+      try {
+        parity = await measureParity(refModel, onnxModel, samples);
+      } finally {
+        await onnxModel.dispose();
+      }
+    }
     await tracker.logMetrics(
       runId,
       options.parts.map((part) => ({ key: `onnx_parity_${part}`, value: parity[part], step: 0 })),
@@ -116,22 +175,56 @@ export async function exportRun(options: ExportRunOptions): Promise<ExportRunRes
           `Received: ${options.parts.map((p) => `${p}=${parity[p].toExponential(2)}`).join(", ")}`,
       );
     }
-    const selfTests = await selfTestCases(refModel, sliceBatch(samples, 0, Math.min(SELF_TEST_SAMPLES, samples.shape[0])));
+    const dir = resolve(options.outDir);
+    mkdirSync(dir, { recursive: true });
     for (const part of options.parts) {
-      const metadata = { "aelab.run_id": runId, "aelab.run_name": run.name };
-      const bytes = await exportOnnx({ spec, weights, part, metadata, selfTest: selfTests[part] });
-      const path = resolve(options.paths?.[part] ?? join(dir, `${safeName(run.name)}-${runId}-${part}.onnx`));
+      const suffix = layout === "nchw" ? `${part}-nchw` : part;
+      const path = resolve(options.paths?.[part] ?? join(dir, `${safeName(run.name)}-${runId}-${suffix}.onnx`));
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, bytes);
-      const sha256 = createHash("sha256").update(bytes).digest("hex");
-      await tracker.logArtifact(runId, { kind: `onnx-${part}`, path, bytes: bytes.length, sha256 });
-      files.push({ part, path, bytes: bytes.length, sha256, parity: parity[part] });
+      writeFileSync(path, bytes[part]);
+      const sha256 = createHash("sha256").update(bytes[part]).digest("hex");
+      await tracker.logArtifact(runId, { kind: `onnx-${part}`, path, bytes: bytes[part].length, sha256 });
+      files.push({ part, path, bytes: bytes[part].length, sha256, parity: parity[part] });
     }
   } finally {
     await refModel.dispose();
-    await onnxModel.dispose();
   }
-  return { runId, referenceBackend: reference.info().name, onnxBackend: onnx.info().name, samples: samples.shape[0], files };
+  return { runId, referenceBackend: reference.info().name, onnxBackend: onnxName, layout, samples: samples.shape[0], files };
+}
+
+function toLayout(t: Float32Tensor, layout: OnnxLayout): Float32Tensor {
+  return layout === "nchw" ? nhwcToNchw(t) : t;
+}
+
+/**
+ * Max |file − training backend| per part, running the exact bytes to be
+ * written. NCHW files get channels-first inputs and their outputs are turned
+ * back to channels-last before comparing.
+ */
+async function fileParity(
+  model: ModelHandler,
+  files: { bytes: Partial<Record<ExportPart, Uint8Array>>; layout: OnnxLayout; open: NonNullable<ExportRunOptions["openFile"]> },
+  samples: Float32Tensor,
+): Promise<Record<ExportPart, number>> {
+  const result = { encoder: 0, decoder: 0, full: 0 };
+  const runners: Partial<Record<ExportPart, OnnxFileRunner>> = {};
+  try {
+    for (const [part, bytes] of Object.entries(files.bytes) as [ExportPart, Uint8Array][]) runners[part] = await files.open(bytes);
+    const run = async (part: ExportPart, x: Float32Tensor) => {
+      const out = await runners[part]!.run(toLayout(x, files.layout));
+      return files.layout === "nchw" ? nchwToNhwc(out) : out;
+    };
+    for (let start = 0; start < samples.shape[0]; start += 128) {
+      const x = sliceBatch(samples, start, Math.min(samples.shape[0], start + 128));
+      const code = await model.encode(x);
+      if (runners.encoder) result.encoder = Math.max(result.encoder, maxAbsDiff(code, await run("encoder", x)));
+      if (runners.decoder) result.decoder = Math.max(result.decoder, maxAbsDiff(await model.decode(code), await run("decoder", code)));
+      if (runners.full) result.full = Math.max(result.full, maxAbsDiff(await model.reconstruct(x), await run("full", x)));
+    }
+  } finally {
+    for (const runner of Object.values(runners)) await runner.dispose();
+  }
+  return result;
 }
 
 /** Validation samples stored in each file as its self-test (what `aelab serve` checks at start-up). */

@@ -10,7 +10,7 @@ export type { ExecuteRunOptions, RunOutcome } from "./execute-run.ts";
 export { EVALUATION_ARTIFACT_KIND, EVALUATION_FORMAT, buildEvaluationArtifact, recordEvaluationArtifact } from "./evaluation-artifact.ts";
 export type { EvaluationArtifact } from "./evaluation-artifact.ts";
 export { exportRun } from "./export-run.ts";
-export type { ExportedFile, ExportPart, ExportRunOptions, ExportRunResult } from "./export-run.ts";
+export type { ExportedFile, ExportPart, ExportRunOptions, ExportRunResult, OnnxFileRunner } from "./export-run.ts";
 export { fitPca, pcaReconstructionMse } from "./pca.ts";
 export type { PcaModel } from "./pca.ts";
 export type { Reporter, RunEndEvent, RunStartEvent } from "./reporter.ts";

@@ -1,3 +1,4 @@
+import { loadOnnxModel } from "@aelab/backend-onnxruntime";
 import { AelabError, ErrorCode } from "@aelab/core";
 import { createTracker } from "@aelab/tracking";
 import { exportRun, type ExportPart } from "@aelab/training";
@@ -12,6 +13,7 @@ const PARTS = ["encoder", "decoder", "full"] as const;
 export interface ExportFlags {
   part: string[];
   out?: string;
+  layout?: string;
   allowMismatch?: boolean;
 }
 
@@ -24,6 +26,9 @@ export async function exportCommand(runId: string, flags: ExportFlags, ctx: CliC
   if (single && parts.length !== 1) {
     throw new AelabError(ErrorCode.InvalidInput, `--out names one .onnx file, so give exactly one --part. Received: --part ${parts.join(",")}`);
   }
+  const layout = flags.layout ?? "nhwc";
+  if (layout !== "nhwc" && layout !== "nchw")
+    throw new AelabError(ErrorCode.InvalidInput, `--layout must be nhwc or nchw. Received: ${JSON.stringify(layout)}`);
   const outDir = single ? "." : resolve(flags.out ?? "artifacts/onnx");
   const tracker = await createTracker({ url: ctx.db });
   try {
@@ -34,11 +39,13 @@ export async function exportCommand(runId: string, flags: ExportFlags, ctx: CliC
       parts: parts as ExportPart[],
       outDir,
       allowMismatch: flags.allowMismatch,
+      layout,
+      openFile: (bytes) => loadOnnxModel(bytes),
       paths: single ? { [parts[0]]: resolve(flags.out!) } : undefined,
     });
     ctx.out(
       table(
-        ["part", "file", "bytes", `max |${result.onnxBackend} − ${result.referenceBackend}|`],
+        ["part", "file", "bytes", `max |onnxruntime-node − ${result.referenceBackend}|`],
         result.files.map((f) => [f.part, f.path, f.bytes, f.parity.toExponential(2)]),
         ["l", "l", "r", "r"],
       ),

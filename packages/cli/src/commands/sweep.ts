@@ -1,3 +1,4 @@
+import { loadOnnxModel } from "@aelab/backend-onnxruntime";
 import { specWarnings } from "@aelab/core";
 import { createTracker } from "@aelab/tracking";
 import { STALE_RUN_MS, exportRun, metricOf, parseSweepConfig, readConfigFile, runSweep, type SweepOutcome } from "@aelab/training";
@@ -41,15 +42,16 @@ export async function sweepCommand(file: string, flags: SweepFlags, ctx: CliCont
           runId: best.runId,
           parts: ["encoder", "decoder", "full"],
           outDir: resolve(flags.out ?? "artifacts/onnx"),
+          openFile: (bytes) => loadOnnxModel(bytes),
         });
         ctx.out(
           table(
-            ["part", "file", "bytes", `max |${exported.onnxBackend} − ${exported.referenceBackend}|`],
+            ["part", "file", "bytes", `max |onnxruntime − ${exported.referenceBackend}|`],
             exported.files.map((f) => [f.part, f.path, f.bytes, f.parity.toExponential(2)]),
             ["l", "l", "r", "r"],
           ),
         );
-        ctx.out(`Parity measured on ${exported.samples} real validation digits (onnxruntime-node vs TensorFlow.js).`);
+        ctx.out(`Parity measured by running the written files under onnxruntime-node on ${exported.samples} validation samples of the run's own split.`);
       } catch (error) {
         ctx.err(`Export failed: ${error instanceof Error ? error.message : String(error)}`);
         code = exitCodeFor(error);

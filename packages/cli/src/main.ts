@@ -8,6 +8,7 @@ import { dashboardCommand } from "./commands/dashboard.ts";
 import { dbMigrateCommand } from "./commands/db.ts";
 import { exportCommand } from "./commands/export.ts";
 import { runsCommand } from "./commands/runs.ts";
+import { SERVE_DEFAULT_PORT, serveCommand } from "./commands/serve.ts";
 import { sweepCommand } from "./commands/sweep.ts";
 import { trainCommand } from "./commands/train.ts";
 import { normaliseDb, type CliContext, type GlobalOptions } from "./context.ts";
@@ -98,6 +99,22 @@ export async function main(argv: string[]): Promise<number> {
     .option("--rebuild", "rebuild the app first")
     .action(async (flags) => {
       code = await dashboardCommand(flags, ctx());
+    });
+  program
+    .command("serve")
+    .description("serve exported ONNX parts of one model over HTTP (encode, decode, reconstruct, score)")
+    .argument("<files...>", ".onnx files from `aelab export` (encoder, decoder, full), or a folder of them")
+    .option("--host <host>", "interface to bind", "127.0.0.1")
+    .option("--port <n>", "port (0: any free port)", SERVE_DEFAULT_PORT)
+    .option("--threads <n>", "intra-op threads per ONNX Runtime session (default: one per core)")
+    .option("--max-batch <n>", "most samples per request (default 1024)")
+    .option("--max-body-bytes <n>", "largest request body (default 16777216)")
+    .option("--max-inflight <n>", "most inference requests in progress; more get 503 (default 64)")
+    .option("--token <token>", "require Authorization: Bearer <token> (default $AELAB_SERVE_TOKEN)")
+    .option("--no-self-test", "start even if a file's stored self-test fails")
+    .option("--log", "log one line per request to stderr")
+    .action(async (files: string[], flags) => {
+      code = await serveCommand(files, flags, ctx());
     });
   const db = program.command("db").description("database maintenance");
   db.command("migrate")

@@ -84,6 +84,56 @@ export const ONNX_COMPATIBILITY = {
     "Tanh",
     "Transpose",
   ],
+  /**
+   * Training graphs (`buildTrainingGraphs`, `buildGradientGraph`): the same IR, opset and
+   * dtype, explicit pads, NCHW inside. Every operator they can contain, checked by
+   * onnx.checker (full_check) and run by onnxruntime-node and onnxruntime-web 1.30.
+   */
+  training: {
+    optimizers: ["adam", "sgd", "rmsprop"],
+    operators: [
+      "Abs",
+      "Add",
+      "And",
+      "Cast",
+      "Clip",
+      "ConstantOfShape",
+      "Conv",
+      "ConvTranspose",
+      "Div",
+      "Elu",
+      "Erf",
+      "Exp",
+      "Gemm",
+      "Greater",
+      "GreaterOrEqual",
+      "Identity",
+      "LeakyRelu",
+      "LessOrEqual",
+      "Log",
+      "MaxPool",
+      "MaxUnpool",
+      "Mul",
+      "Neg",
+      "Reciprocal",
+      "ReduceSum",
+      "Relu",
+      "Reshape",
+      "Resize",
+      "ScatterElements",
+      "Shape",
+      "Sigmoid",
+      "Size",
+      "Slice",
+      "Sqrt",
+      "Squeeze",
+      "Sub",
+      "Sum",
+      "Tanh",
+      "Transpose",
+      "Where",
+    ],
+  },
 } as const satisfies {
   irVersion: number;
   opset: number;
@@ -95,6 +145,7 @@ export const ONNX_COMPATIBILITY = {
   variational: Record<"encoder" | "decoder" | "full", readonly string[]>;
   activations: Record<Activation, readonly string[]>;
   operators: readonly string[];
+  training: { optimizers: readonly string[]; operators: readonly string[] };
 };
 
 export type OnnxPart = (typeof ONNX_COMPATIBILITY.parts)[number];

@@ -11,3 +11,7 @@ export { AELAB_ONNX_FORMAT, METADATA_KEYS, ONNX_IO_NAMES, ONNX_LOGVAR_OUTPUT, re
 export type { AelabOnnxMetadata, OnnxModelInfo, OnnxSelfTest, OnnxValueInfo } from "./metadata.ts";
 export { convAxisPads, convTransposeAxisPads, onnxPads2d } from "./padding.ts";
 export type { AxisPads, TransposeAxisPads } from "./padding.ts";
+export { buildGradientGraph, buildTrainingGraphs, trainingSupport } from "./training/build-training-graphs.ts";
+export type { TrainingGraphIo, TrainingGraphOptions, TrainingGraphs, TrainingParameterIo, TrainingStateIo } from "./training/build-training-graphs.ts";
+export { RMSPROP_DECAY } from "./training/optimizers.ts";
+export { fromGraphLayout, graphParameterShape, toGraphLayout } from "./training/parameter-layout.ts";

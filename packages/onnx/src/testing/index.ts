@@ -7,3 +7,5 @@ export type { ReferenceForwardOptions, ReferenceOutputs } from "./reference-forw
 export { erf } from "./erf.ts";
 export { randomTensor, testWeights } from "./layout.ts";
 export { nchwToNhwc, nhwcToNchw } from "@aelab/core";
+export { referenceTrainingLoss } from "./reference-training.ts";
+export type { ReferenceTrainingLossOptions } from "./reference-training.ts";

@@ -37,7 +37,8 @@ export interface ReferenceOutputs {
   logvar?: Float32Tensor;
 }
 
-interface Value {
+/** One batch inside the reference pass (exported for the reference training loss). */
+export interface Value {
   data: Float64Array;
   /** Shape of one sample, channels last. */
   shape: number[];
@@ -107,7 +108,7 @@ function fromImages(x: Images): Value {
   return { data: x.data, shape: [x.height, x.width, x.channels] };
 }
 
-function applyLayer(v: Value, batch: number, layer: LayerSpec, param: (role: "kernel" | "bias") => Float32Array): Value {
+export function applyLayer(v: Value, batch: number, layer: LayerSpec, param: (role: "kernel" | "bias") => Float32Array): Value {
   switch (layer.type) {
     case "dense": {
       const out = dense(v.data, batch, param("kernel"), param("bias"));

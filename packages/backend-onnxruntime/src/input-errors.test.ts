@@ -93,12 +93,12 @@ describe.each([
 });
 
 describe("backend contract", () => {
-  it("is inference-only and says so in supports()", () => {
+  it("infers and trains, and says so in supports()", () => {
     const backend = createOnnxruntimeBackend();
     expect(backend.name).toBe("onnxruntime");
-    expect("createTrainer" in backend).toBe(false);
+    expect(typeof backend.createTrainer).toBe("function");
     expect(backend.supports(spec, "infer")).toEqual({ ok: true, missing: [] });
-    expect(backend.supports(spec, "train")).toMatchObject({ ok: false, missing: [expect.stringMatching(/inference-only/)] });
+    expect(backend.supports(spec, "train")).toEqual({ ok: true, missing: [] });
   });
 
   it("reports an unsupported layer in supports()", () => {
@@ -137,9 +137,11 @@ describe("backend contract", () => {
     expect(registry.names()).toEqual(["onnxruntime", "onnxruntime-web"]);
     const backend = await registry.resolve("auto", { purpose: "infer", spec });
     expect(backend.name).toBe("onnxruntime");
-    await expect(registry.resolve("onnxruntime", { purpose: "train", spec })).rejects.toMatchObject({
+    expect((await registry.resolve("onnxruntime", { purpose: "train", spec })).name).toBe("onnxruntime");
+    const bad = { ...spec, encoder: [{ type: "lstm", units: 3 }, ...spec.encoder] } as unknown as typeof spec;
+    await expect(registry.resolve("onnxruntime", { purpose: "train", spec: bad })).rejects.toMatchObject({
       code: "BACKEND_UNAVAILABLE",
-      message: expect.stringMatching(/cannot train/),
+      message: expect.stringMatching(/\[onnxruntime\] cannot train this model: Layer encoder\.0 .*lstm/),
     });
     const web = await registry.resolve("onnxruntime-web", { purpose: "infer", spec });
     expect(web.info().detail).toMatch(/^onnxruntime-web 1\.30\.0 wasm \(1 thread\) \[wasm\]/);

@@ -21,10 +21,15 @@ function fail(what: string, sample: readonly number[], received: string): never 
   );
 }
 
-export function checkBatch(x: unknown, sample: readonly number[], what: string): Float32Tensor {
+/**
+ * @param options.finite check every value (default true). The trainer skips it:
+ * a non-finite training value shows as a non-finite loss, which the training
+ * loop reports, as with the tfjs trainer.
+ */
+export function checkBatch(x: unknown, sample: readonly number[], what: string, options: { finite?: boolean } = {}): Float32Tensor {
   if (typeof x !== "object" || x === null) fail(what, sample, describeValue(x));
   const { data, shape } = x as { data?: unknown; shape?: unknown };
-  if (data instanceof Float64Array) return checkBatch({ data: toFloat32(data, what), shape }, sample, what);
+  if (data instanceof Float64Array) return checkBatch({ data: toFloat32(data, what), shape }, sample, what, options);
   if (!(data instanceof Float32Array)) {
     const kind = data === undefined ? "no data" : ArrayBuffer.isView(data) ? `${data.constructor.name} data` : `data ${describeValue(data)}`;
     fail(what, sample, `${kind} (float32 and float64 are accepted)`);
@@ -34,7 +39,7 @@ export function checkBatch(x: unknown, sample: readonly number[], what: string):
   const fits = dims.length === sample.length + 1 && dims[0] >= 1 && sample.every((d, i) => dims[i + 1] === d);
   if (!fits) fail(what, sample, `shape ${formatShape(dims)}`);
   if (data.length !== shapeSize(dims)) fail(what, sample, `shape ${formatShape(dims)} with data length=${data.length} (expected ${shapeSize(dims)})`);
-  for (let i = 0; i < data.length; i++) {
+  for (let i = 0; options.finite !== false && i < data.length; i++) {
     if (!Number.isFinite(data[i])) {
       throw new AelabError(
         ErrorCode.InvalidInput,

@@ -2,7 +2,7 @@
 import { AelabError, ErrorCode, type Float32Tensor } from "@aelab/core";
 import type * as OrtNodeModule from "onnxruntime-node";
 import { chooseNodeProviders } from "./node-providers.ts";
-import type { OrtRuntime, RuntimeSession, SessionConfig } from "./runtime.ts";
+import type { OrtRuntime, RuntimeSession, RuntimeTensor, SessionConfig } from "./runtime.ts";
 
 type OrtNode = typeof OrtNodeModule;
 
@@ -21,6 +21,7 @@ export function nodeRuntime(): OrtRuntime {
       return `onnxruntime-node ${loaded().env.versions.node ?? loaded().env.versions.common}`;
     },
     resolveProviders: (requested) => chooseNodeProviders(requested),
+    tensor: (data, dims) => new (loaded().Tensor)("float32", data, [...dims]),
     async createSession(bytes: Uint8Array, config: SessionConfig): Promise<RuntimeSession> {
       const o = loaded();
       const { usable } = chooseNodeProviders(config.executionProviders);
@@ -51,6 +52,9 @@ export function nodeRuntime(): OrtRuntime {
           return Object.fromEntries(
             outputs.map((name) => [name, { data: new Float32Array(result[name].data as Float32Array), shape: [...result[name].dims] }]),
           );
+        },
+        async runTensors(feeds, outputs) {
+          return (await session.run(feeds as Record<string, OrtNodeModule.Tensor>, [...outputs])) as Record<string, RuntimeTensor>;
         },
         release: () => session.release(),
       };

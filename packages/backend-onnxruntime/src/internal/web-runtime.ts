@@ -5,7 +5,7 @@
  */
 import { AelabError, ErrorCode, type Float32Tensor } from "@aelab/core";
 import type * as OrtWebModule from "onnxruntime-web";
-import type { OrtRuntime, RuntimeSession, SessionConfig } from "./runtime.ts";
+import type { OrtRuntime, RuntimeSession, RuntimeTensor, SessionConfig } from "./runtime.ts";
 
 type OrtWeb = typeof OrtWebModule;
 
@@ -35,6 +35,7 @@ export function webRuntime(options: WebRuntimeOptions): OrtRuntime {
       const o = loaded();
       return `onnxruntime-web ${o.env.versions.web ?? o.env.versions.common} wasm (${o.env.wasm.numThreads ?? 1} thread${o.env.wasm.numThreads === 1 ? "" : "s"})`;
     },
+    tensor: (data, dims) => new (loaded().Tensor)("float32", data, [...dims]),
     async createSession(bytes: Uint8Array, config: SessionConfig): Promise<RuntimeSession> {
       const o = loaded();
       const session = await o.InferenceSession.create(bytes, {
@@ -54,6 +55,11 @@ export function webRuntime(options: WebRuntimeOptions): OrtRuntime {
             y.dispose();
           }
           return out;
+        },
+        async runTensors(feeds, outputs) {
+          // Outputs come back as CPU tensors whose data lives in JS memory (onnxruntime-web ignores
+          // pre-allocated CPU outputs, so there is nothing to reuse).
+          return (await session.run(feeds as Record<string, OrtWebModule.Tensor>, [...outputs])) as Record<string, RuntimeTensor>;
         },
         release: () => session.release(),
       };

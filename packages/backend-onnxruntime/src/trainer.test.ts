@@ -176,3 +176,15 @@ describe("trainer contract", () => {
     expect(backends.node.supports(spec, "train")).toEqual({ ok: true, missing: [] });
   });
 });
+
+describe("threads", () => {
+  it("come from AELAB_ORT_THREADS or the core count, and are reported", async () => {
+    const { ortThreadsWanted } = await import("./index.ts");
+    expect(ortThreadsWanted(undefined, 2)).toBe(2);
+    expect(ortThreadsWanted(" ", 6)).toBe(6);
+    expect(ortThreadsWanted("3", 2)).toBe(3);
+    expect(() => ortThreadsWanted("0", 2)).toThrow(/AELAB_ORT_THREADS must be an integer from 1 to 256\. Received: "0"/);
+    expect(() => ortThreadsWanted("two", 2)).toThrow(/Received: "two"/);
+    expect(backends.node.info()).toMatchObject({ name: "onnxruntime", threads: 1, detail: expect.stringMatching(/^onnxruntime-node 1\.30\.0 \[cpu\]/) });
+  });
+});

@@ -21,7 +21,8 @@ export interface OnnxruntimeWebOptions extends OnnxruntimeOptions {
 }
 
 /**
- * Creates the `onnxruntime-web` backend (wasm, 1 thread unless `threads` is set).
+ * Creates the `onnxruntime-web` backend (wasm, 1 thread unless `threads` is set); it
+ * trains as the node entry does, on the same generated graphs.
  * onnxruntime-web's `env.wasm` is global: the first backend or file to load sets it.
  *
  * @example
@@ -31,7 +32,7 @@ export interface OnnxruntimeWebOptions extends OnnxruntimeOptions {
  */
 export function createOnnxruntimeWebBackend(options: OnnxruntimeWebOptions = {}): Backend {
   const { wasmPaths, ...rest } = options;
-  const config = sessionConfig(rest, ["wasm"]);
+  const config = sessionConfig({ ...rest, threads: rest.threads ?? 1 }, ["wasm"]);
   return createRuntimeBackend(ONNXRUNTIME_WEB_BACKEND_NAME, webRuntime({ threads: config.threads, wasmPaths }), config);
 }
 

@@ -54,7 +54,7 @@ export async function main(argv: string[]): Promise<number> {
     .command("train")
     .description("train one model from a run file (YAML or JSON)")
     .argument("<file>", "run file: model (preset or full spec), training, data")
-    .option("--backend <name>", "backend: auto, tfjs-wasm, tfjs-cpu, tfjs-node")
+    .option("--backend <name>", "backend: auto, onnxruntime, tfjs-wasm, tfjs-cpu, tfjs-node")
     .option("--epochs <n>", "override training.epochs", positiveInt("--epochs"))
     .action(async (file: string, flags) => {
       code = await trainCommand(file, flags, ctx());

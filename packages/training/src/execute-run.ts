@@ -122,7 +122,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     const info = backend.info();
     outcome.backend = info.name;
     await tracker.setBackend(run.id, info.name);
-    await tracker.setTags(run.id, { backendDetail: info.detail });
+    await tracker.setTags(run.id, { backendDetail: info.detail, ...(info.threads === undefined ? {} : { backendThreads: String(info.threads) }) });
     reporter?.runStart?.({
       runId: run.id,
       name: config.name,

@@ -1,7 +1,8 @@
 /**
  * Export is a parity gate: write the run's encoder / decoder / full model as
  * ONNX, run them under ONNX Runtime on real validation samples, compare with
- * the backend that trained the run, and record the figure on the run.
+ * the backend that trained the run (for a run trained on ONNX Runtime, with
+ * another backend: see `referenceBackend`), and record the figure on the run.
  *
  * Both sides are driven through the `ModelHandler` contract, which makes a
  * variational autoencoder deterministic at inference: the encoder parity
@@ -23,6 +24,8 @@ import {
   nchwToNhwc,
   nhwcToNchw,
   sliceBatch,
+  type AutoencoderSpec,
+  type Backend,
   type BackendRegistry,
   type Float32Tensor,
   type ModelHandler,
@@ -138,7 +141,7 @@ export async function exportRun(options: ExportRunOptions): Promise<ExportRunRes
   }
   const samples = options.samples ?? validationSamples(run.split, 256);
 
-  const reference = await options.registry.resolve(run.backend ?? "auto", { purpose: "infer", spec });
+  const reference = await referenceBackend(options.registry, run.backend, spec);
   const refModel = await reference.createModel({ spec, weights });
   const files: ExportedFile[] = [];
   let onnxName = "file";
@@ -190,6 +193,27 @@ export async function exportRun(options: ExportRunOptions): Promise<ExportRunRes
     await refModel.dispose();
   }
   return { runId, referenceBackend: reference.info().name, onnxBackend: onnxName, layout, samples: samples.shape[0], files };
+}
+
+const onOnnxRuntime = (name: string) => name.startsWith("onnxruntime");
+
+/**
+ * The backend whose outputs the files must reproduce: the one that trained the
+ * run. A run trained on ONNX Runtime would be compared with the very graphs
+ * being exported, so it is checked against the first other registered backend
+ * that can run the spec (tfjs in the CLI), and against ONNX Runtime itself only
+ * when there is none.
+ */
+async function referenceBackend(registry: BackendRegistry, trainedOn: string | null, spec: AutoencoderSpec): Promise<Backend> {
+  const others = registry.names().filter((name) => !onOnnxRuntime(name));
+  if (trainedOn !== null && onOnnxRuntime(trainedOn) && others.length > 0) {
+    try {
+      return await registry.resolve(others, { purpose: "infer", spec });
+    } catch {
+      // None of them can run this spec here: fall back to the training backend.
+    }
+  }
+  return registry.resolve(trainedOn ?? "auto", { purpose: "infer", spec });
 }
 
 function toLayout(t: Float32Tensor, layout: OnnxLayout): Float32Tensor {

@@ -122,6 +122,8 @@ export const presetModelSchema = z.strictObject({
   hiddenSize: z.number().int().positive().max(65_536),
   loss: z.enum(["mse", "bce"]).optional(),
   name: z.string().min(1).optional(),
+  /** Hidden layers before the code (see core's `PresetOptions.depth`). */
+  depth: z.number().int().nonnegative().max(16).optional(),
 });
 
 const runFileSchema = z.strictObject({
@@ -185,7 +187,7 @@ export function resolveModel(model: Record<string, unknown>, input: { shape: num
   let spec: AutoencoderSpec;
   if ("preset" in model) {
     const p = parseWith(presetModelSchema, model, { what: `model in ${source}`, code: ErrorCode.InvalidSpec, prefix: "model" });
-    spec = inSource(source, () => presetSpec(p.preset, { inputShape: input.shape, hiddenSize: p.hiddenSize, loss: p.loss, name: p.name }));
+    spec = inSource(source, () => presetSpec(p.preset, { inputShape: input.shape, hiddenSize: p.hiddenSize, loss: p.loss, name: p.name, depth: p.depth }));
   } else {
     const stated = (model.input as { scaling?: unknown } | undefined)?.scaling;
     if (stated !== undefined && !sameScaling(stated, scaling)) {

@@ -4,8 +4,9 @@ import { buildKernels, defaultWeights, kernelSigmas, logDensity, sampleKernels }
 import { belowCount, rankObservations, sampleRandom, sampleTpe, type Observation } from "./samplers.ts";
 import { drawUniform, gridCells, gridValues, snap, type ParameterSpec, type SearchSpace } from "./search-space.ts";
 
-const float = (min: number, max: number, log = false): ParameterSpec => ({ kind: "float", min, max, log, step: undefined });
-const int = (min: number, max: number, log = false, step = 1): ParameterSpec => ({ kind: "int", min, max, log, step });
+type NumericSpec = Exclude<ParameterSpec, { kind: "categorical" }>;
+const float = (min: number, max: number, log = false): NumericSpec => ({ kind: "float", min, max, log, step: undefined });
+const int = (min: number, max: number, log = false, step = 1): NumericSpec => ({ kind: "int", min, max, log, step });
 
 describe("search space", () => {
   it("enumerates grids, first key slowest, with clean stepped floats", () => {

@@ -20,6 +20,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <nav aria-label="Main">
             <Link href="/">Runs</Link>
             <Link href="/compare">Compare</Link>
+            <Link href="/playground">Playground</Link>
           </nav>
         </header>
         <main>

@@ -4,14 +4,43 @@
  * imports). The series names are mirrored into `data-series` (a JSON array)
  * and `data-ready` flips once ECharts has finished drawing, for the e2e tests.
  */
-import { LineChart } from "echarts/charts";
-import { GridComponent, LegendComponent, TooltipComponent } from "echarts/components";
+import { BarChart, LineChart, ParallelChart, ScatterChart } from "echarts/charts";
+import {
+  DataZoomComponent,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  ParallelComponent,
+  TitleComponent,
+  TooltipComponent,
+  VisualMapComponent,
+} from "echarts/components";
 import * as echarts from "echarts/core";
 import { SVGRenderer } from "echarts/renderers";
 import type { EChartsOption } from "echarts";
 import { useEffect, useRef, useState } from "react";
 
-echarts.use([LineChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
+echarts.use([
+  BarChart,
+  LineChart,
+  ParallelChart,
+  ScatterChart,
+  DataZoomComponent,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  ParallelComponent,
+  TitleComponent,
+  TooltipComponent,
+  VisualMapComponent,
+  SVGRenderer,
+]);
+
+/** A dataZoom window in axis values (what the user zoomed the x axis to). */
+export interface ZoomWindow {
+  start: number;
+  end: number;
+}
 
 export interface EChartProps {
   option: EChartsOption;
@@ -20,12 +49,26 @@ export interface EChartProps {
   /** Accessible description of what the chart shows. */
   label: string;
   height?: number;
+  /** Called with the x-axis value window after the user zooms (debounced by the caller, if needed). */
+  onZoom?: (window: ZoomWindow) => void;
 }
 
-export function EChart({ option, seriesNames, testId, label, height = 360 }: EChartProps) {
+/** The x-axis [start, end] in values after a dataZoom event, read back from the chart. */
+function zoomWindow(instance: echarts.ECharts): ZoomWindow | null {
+  const model = instance.getOption() as { dataZoom?: Array<{ startValue?: number; endValue?: number }> };
+  const zoom = model.dataZoom?.[0];
+  if (typeof zoom?.startValue !== "number" || typeof zoom.endValue !== "number") return null;
+  return { start: zoom.startValue, end: zoom.endValue };
+}
+
+export function EChart({ option, seriesNames, testId, label, height = 360, onZoom }: EChartProps) {
   const container = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const [ready, setReady] = useState(false);
+  const zoomHandler = useRef(onZoom);
+  useEffect(() => {
+    zoomHandler.current = onZoom;
+  }, [onZoom]);
 
   useEffect(() => {
     const element = container.current;
@@ -33,6 +76,10 @@ export function EChart({ option, seriesNames, testId, label, height = 360 }: ECh
     const instance = echarts.init(element, null, { renderer: "svg" });
     chart.current = instance;
     instance.on("finished", () => setReady(true));
+    instance.on("datazoom", () => {
+      const window = zoomWindow(instance);
+      if (window) zoomHandler.current?.(window);
+    });
     const observer = new ResizeObserver(() => instance.resize());
     observer.observe(element);
     return () => {

@@ -1,62 +1,35 @@
 /**
- * End to end: seed a temp SQLite store, start the built app with `next start`,
- * and drive headless Chromium through the runs, compare and run pages.
+ * End to end: seed a temp SQLite store with a real short sweep, start the
+ * built app with `next start`, and drive headless Chromium through the runs,
+ * compare, run and playground pages (harness.ts holds the shared setup).
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { createTracker } from "@aelab/tracking";
-import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findRepoRoot } from "~/env";
-import { FIXTURE_EXPERIMENT, XSS_RUN_NAME, seedFixture } from "./fixture";
-import { APP_DIR, startNextServer, type RunningServer } from "./next-server";
+import { FIXTURE_EXPERIMENT, XSS_RUN_NAME } from "./fixture";
+import { chartSeries as chartSeriesOf, screenshot, startE2E, stopE2E, type E2E } from "./harness";
+import { playgroundTests } from "./playground.e2e";
 
-const SCREENSHOTS = path.join(findRepoRoot(APP_DIR), "docs", "screenshots");
-
-let dir: string;
-let db: string;
-let server: RunningServer;
-let browser: Browser;
-let page: Page;
-const dialogs: string[] = [];
-/** Uncaught page errors and console errors (hydration mismatches land here). */
-const browserErrors: string[] = [];
+let e2e: E2E;
+const ctx = () => e2e;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), "aelab-dashboard-e2e-"));
-  db = `file:${path.join(dir, "e2e.db")}`;
-  await seedFixture(db, path.join(dir, "artifacts"));
-  server = await startNextServer({ env: { AELAB_DB: db } });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on("dialog", (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  page.on("pageerror", (error) => browserErrors.push(error.message));
-  page.on("console", (message) => {
-    if (message.type() === "error") browserErrors.push(message.text());
-  });
-  mkdirSync(SCREENSHOTS, { recursive: true });
-}, 180_000);
+  e2e = await startE2E();
+}, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await stopE2E(e2e);
 });
 
-async function chartSeries(selector: string): Promise<string[]> {
-  const chart = page.locator(`${selector}[data-ready="true"]`);
-  await chart.waitFor({ timeout: 20_000 });
-  return JSON.parse((await chart.getAttribute("data-series")) ?? "[]") as string[];
-}
+const chartSeries = (selector: string) => chartSeriesOf(e2e.page, selector);
 
 describe("dashboard in Chromium", () => {
+  let page: E2E["page"];
+  let server: E2E["server"];
+  let db: string;
+  beforeAll(() => {
+    ({ page, server, db } = e2e);
+  });
+
   it("lists the runs in the runs table", async () => {
     await page.goto(`${server.url}/`);
     await page.getByTestId("runs-table").waitFor();
@@ -72,7 +45,7 @@ describe("dashboard in Chromium", () => {
     } finally {
       await tracker.close();
     }
-    await page.screenshot({ path: path.join(SCREENSHOTS, "runs.png"), fullPage: true });
+    await screenshot(page, "runs.png");
   });
 
   it("returns the trained runs from a tRPC query over HTTP", async () => {
@@ -124,7 +97,7 @@ describe("dashboard in Chromium", () => {
     expect(await page.getByTestId("compare-row").count()).toBe(3);
     // The PCA line is drawn dashed.
     expect(await page.locator('[data-testid="compare-chart"] svg path[stroke-dasharray]').count()).toBeGreaterThan(0);
-    await page.screenshot({ path: path.join(SCREENSHOTS, "compare.png"), fullPage: true });
+    await screenshot(page, "compare.png");
   });
 
   it("shows a run's loss curves, params, spec and artifacts", async () => {
@@ -135,8 +108,11 @@ describe("dashboard in Chromium", () => {
     expect(await chartSeries('[data-testid="mse-chart"]')).toEqual(["val_mse", "PCA"]);
     expect(await page.getByTestId("run-params").textContent()).toContain("batchSize");
     expect(await page.getByTestId("run-spec").textContent()).toContain('"architecture": "dense"');
-    expect(await page.getByTestId("artifact-row").count()).toBe(1);
-    await page.screenshot({ path: path.join(SCREENSHOTS, "run.png"), fullPage: true });
+    // The weights and the evaluation the trainer recorded, and the ONNX files if this is the exported best run.
+    const kinds = await page.locator('[data-testid="artifact-row"] td:first-child').allTextContents();
+    const exported = (await page.getByTestId("run-page").getAttribute("data-run-id")) === e2e.fixture.exportedRunId;
+    expect(kinds.sort()).toEqual(exported ? ["evaluation", "onnx-decoder", "onnx-encoder", "onnx-full", "weights"] : ["evaluation", "weights"]);
+    await screenshot(page, "run.png");
   });
 
   it("renders a hostile run name as text, never as HTML", async () => {
@@ -149,7 +125,7 @@ describe("dashboard in Chromium", () => {
     await page.goto(`${server.url}/compare`);
     await chartSeries('[data-testid="compare-chart"]');
     expect(await page.locator('img[src="x"]').count()).toBe(0);
-    expect(dialogs).toEqual([]);
+    expect(e2e.dialogs).toEqual([]);
   });
 
   it("follows a live run over the tRPC route until it finishes", async () => {
@@ -175,8 +151,11 @@ describe("dashboard in Chromium", () => {
     }
   });
 
-  it("raised no errors in the browser", () => {
-    expect(browserErrors).toEqual([]);
+  playgroundTests(ctx);
+
+  it("raised no errors in the browser and made no request outside the app", () => {
+    expect(e2e.browserErrors).toEqual([]);
+    expect(e2e.externalRequests).toEqual([]);
   });
 
   it("maps errors to HTTP statuses on the tRPC route", async () => {

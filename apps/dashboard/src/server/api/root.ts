@@ -1,5 +1,6 @@
 /** The app router: one thin router per domain, composed here. */
 import { metricsRouter } from "./routers/metrics";
+import { modelsRouter } from "./routers/models";
 import { runsRouter } from "./routers/runs";
 import { sweepsRouter } from "./routers/sweeps";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
@@ -8,6 +9,7 @@ export const appRouter = createTRPCRouter({
   runs: runsRouter,
   sweeps: sweepsRouter,
   metrics: metricsRouter,
+  models: modelsRouter,
 });
 
 export type AppRouter = typeof appRouter;

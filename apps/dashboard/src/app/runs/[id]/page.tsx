@@ -1,6 +1,7 @@
 /** `/runs/[id]`: one run's curves, facts, params, tags, spec and artifacts. */
 import { TRPCError } from "@trpc/server";
 import type { Metadata } from "next";
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { RunArtifacts, RunFacts, RunKeyValues, RunSummaryTable } from "~/components/run-details";
@@ -39,6 +40,11 @@ export default async function RunPage({ params }: Props) {
       <h1>
         <span data-testid="run-name">{run.name}</span> <StatusBadge status={run.status} />
       </h1>
+      <nav className="run-links" aria-label="Run">
+        <Link href={`/playground?run=${encodeURIComponent(run.id)}`} data-testid="playground-link">
+          Open in the playground
+        </Link>
+      </nav>
       {run.error ? (
         <p className="error-box" data-testid="run-error">
           {run.error}

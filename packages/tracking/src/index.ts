@@ -29,3 +29,8 @@ export type {
   TrialRecord,
   TrialStatus,
 } from "./tracker.ts";
+export { openTrackingQueries } from "./queries/tracking-queries.ts";
+export type { TrackingQueries } from "./queries/tracking-queries.ts";
+export { DEFAULT_MAX_POINTS } from "./queries/metric-window.ts";
+export type { MetricWindow, MetricWindowQuery, WindowPoint } from "./queries/metric-window.ts";
+export type { RunFacets, RunScope } from "./queries/run-facets.ts";

@@ -10,7 +10,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useMemo } from "react";
 import { PCA_SERIES_NAME } from "~/lib/compare-series";
 import { formatAxisValue, formatMetric } from "~/lib/format";
-import type { MetricSeries } from "~/server/api/routers/metrics";
+import type { Curve } from "~/lib/curves";
 import { useTRPC } from "~/trpc/react";
 import { EChart, tooltipLine } from "./echart";
 
@@ -18,21 +18,25 @@ const LIVE_POLL_MS = 5000;
 const LOSS_KEYS = ["train_loss", "val_loss"];
 const MSE_KEYS = ["val_mse"];
 const PCA_KEY = "pca_val_mse";
+/** Only the keys the charts draw are fetched (a run may log many more, with thousands of steps). */
+export const CURVE_KEYS = [...LOSS_KEYS, ...MSE_KEYS, PCA_KEY];
 
-/** The PCA baseline of the run, drawn flat across the epochs it spans. */
-function baselineSeries(all: MetricSeries[]): MetricSeries | null {
-  const value = all.find((s) => s.key === PCA_KEY)?.points.at(-1)?.value;
-  const epochs = all.filter((s) => MSE_KEYS.includes(s.key)).flatMap((s) => s.points.map((p) => p.epoch ?? p.step));
-  if (value === undefined || !Number.isFinite(value) || epochs.length === 0) return null;
-  const span = [Math.min(...epochs), Math.max(...epochs)];
-  return { key: PCA_SERIES_NAME, points: span.map((epoch) => ({ step: epoch, epoch, value })) };
+/** The PCA baseline of the run, drawn flat across the steps the MSE curve spans. */
+function baselineSeries(all: Curve[]): Curve | null {
+  const pca = all.find((s) => s.key === PCA_KEY);
+  const value = pca?.values.at(-1);
+  const steps = all.filter((s) => MSE_KEYS.includes(s.key)).flatMap((s) => s.steps.slice(0, 1).concat(s.steps.slice(-1)));
+  if (!pca || value === undefined || !Number.isFinite(value) || steps.length === 0) return null;
+  const span = [Math.min(...steps), Math.max(...steps)];
+  return { ...pca, key: PCA_SERIES_NAME, steps: span, values: span.map(() => value), epochIsStep: true };
 }
 
-function lastEpoch(series: MetricSeries[]): number {
-  return Math.max(0, ...series.flatMap((s) => s.points.map((p) => p.epoch ?? p.step)));
+function lastStep(series: Curve[]): number {
+  return Math.max(0, ...series.map((s) => s.steps.at(-1) ?? 0));
 }
 
-function curveOption(shown: MetricSeries[], yName: string): EChartsOption {
+function curveOption(shown: Curve[], yName: string): EChartsOption {
+  const xName = shown.every((s) => s.epochIsStep) ? "epoch" : "step";
   return {
     animation: false,
     grid: { left: 64, right: 24, top: 48, bottom: 48 },
@@ -42,19 +46,19 @@ function curveOption(shown: MetricSeries[], yName: string): EChartsOption {
       formatter: (params) => {
         const item = Array.isArray(params) ? params[0] : params;
         const [epoch, value] = item.value as [number, number];
-        return tooltipLine(String(item.marker ?? ""), item.seriesName ?? "", `epoch ${epoch}: ${formatMetric(value)}`);
+        return tooltipLine(String(item.marker ?? ""), item.seriesName ?? "", `${xName} ${epoch}: ${formatMetric(value)}`);
       },
     },
-    xAxis: { type: "value", name: "epoch", nameLocation: "middle", nameGap: 28, minInterval: 1, min: "dataMin", max: "dataMax" },
+    xAxis: { type: "value", name: xName, nameLocation: "middle", nameGap: 28, minInterval: 1, min: "dataMin", max: "dataMax" },
     yAxis: { type: "value", name: yName, scale: true, axisLabel: { formatter: formatAxisValue } },
     series: shown.map((s) => {
       const baseline = s.key === PCA_SERIES_NAME;
       return {
         type: "line",
         name: s.key,
-        showSymbol: !baseline && s.points.length <= 50,
+        showSymbol: !baseline && s.steps.length <= 50,
         // Non-finite values (diverged epochs) become gaps rather than breaking the axis.
-        data: s.points.map((p) => [p.epoch ?? p.step, Number.isFinite(p.value) ? p.value : "-"]),
+        data: s.steps.map((step, i) => [step, Number.isFinite(s.values[i]) ? s.values[i] : "-"]),
         lineStyle: baseline ? { type: "dashed", width: 2, color: "#6b7280" } : { width: 2 },
         itemStyle: baseline ? { color: "#6b7280" } : undefined,
       };
@@ -62,12 +66,14 @@ function curveOption(shown: MetricSeries[], yName: string): EChartsOption {
   };
 }
 
-export function RunCurves({ runId, status, initial }: { runId: string; status: RunStatus; initial: MetricSeries[] }) {
+export function RunCurves({ runId, status, initial }: { runId: string; status: RunStatus; initial: Curve[] }) {
   const trpc = useTRPC();
   const live = status === "queued" || status === "running";
   const run = useQuery(trpc.runs.get.queryOptions({ id: runId }, { enabled: live, refetchInterval: LIVE_POLL_MS }));
   const stillLive = live && (run.data === undefined || run.data.status === "queued" || run.data.status === "running");
-  const history = useQuery(trpc.metrics.history.queryOptions({ runId }, { initialData: initial, refetchInterval: stillLive ? LIVE_POLL_MS : false }));
+  const history = useQuery(
+    trpc.metrics.curves.queryOptions({ runId, keys: CURVE_KEYS }, { initialData: initial, refetchInterval: stillLive ? LIVE_POLL_MS : false }),
+  );
   const all = history.data;
   const router = useRouter();
   const { refetch } = history;
@@ -96,7 +102,7 @@ export function RunCurves({ runId, status, initial }: { runId: string; status: R
     );
   }
   return (
-    <div className="curves" data-testid="run-curves" data-live={stillLive ? "true" : "false"} data-epochs={lastEpoch(loss)}>
+    <div className="curves" data-testid="run-curves" data-live={stillLive ? "true" : "false"} data-epochs={lastStep(loss)}>
       {stillLive ? <p className="muted">Live: refreshing every {LIVE_POLL_MS / 1000} s.</p> : null}
       <div className="chart-grid">
         <figure>

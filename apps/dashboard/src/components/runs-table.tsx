@@ -1,5 +1,5 @@
 /** The runs table. Every user string (names, backends) is rendered as React text. */
-import type { RunRecord } from "@aelab/tracking";
+import type { RunListItem } from "~/server/api/routers/runs";
 import Link from "next/link";
 import { formatDate, formatMetric } from "~/lib/format";
 import { bestValMse, epochsOf } from "~/lib/run-view";
@@ -39,7 +39,7 @@ function SortableHeader({ column, state }: { column: Column; state: RunsUrlState
   );
 }
 
-export function RunsTable({ runs, state }: { runs: RunRecord[]; state: RunsUrlState }) {
+export function RunsTable({ runs, state }: { runs: RunListItem[]; state: RunsUrlState }) {
   return (
     <table data-testid="runs-table">
       <thead>

@@ -6,7 +6,7 @@ import path from "node:path";
 import { initializeWeights, perSampleMse, presetSpec, type Float32Tensor } from "@aelab/core";
 import { loadMnist } from "@aelab/data";
 import { referenceOutputs } from "@aelab/onnx/testing";
-import { createTracker, type Tracker } from "@aelab/tracking";
+import { createTracker, openTrackingQueries, type Tracker, type TrackingQueries } from "@aelab/tracking";
 import { buildEvaluationArtifact } from "@aelab/training";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +15,7 @@ import { createCaller } from "./root";
 
 let dir: string;
 let tracker: Tracker;
+let queries: TrackingQueries;
 let caller: ReturnType<typeof createCaller>;
 const runs: Record<string, string> = {};
 
@@ -27,7 +28,8 @@ async function record(runId: string, kind: string, file: string, bytes: Buffer):
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "aelab-dashboard-models-"));
   tracker = await createTracker({ url: `file:${path.join(dir, "models.db")}` });
-  caller = createCaller({ tracker });
+  queries = await openTrackingQueries({ url: `file:${path.join(dir, "models.db")}` });
+  caller = createCaller({ tracker, queries });
   for (const name of ["exported", "plain", "encoder-only", "broken"]) {
     runs[name] = (await tracker.startRun({ experimentName: "models", name, architecture: "dense", hiddenSize: 8, spec: {} })).id;
   }
@@ -62,6 +64,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await queries?.close();
   await tracker?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });

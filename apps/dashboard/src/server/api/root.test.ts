@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createTracker, type Tracker } from "@aelab/tracking";
+import { createTracker, openTrackingQueries, type Tracker, type TrackingQueries } from "@aelab/tracking";
 import { TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +10,7 @@ import { createCaller } from "./root";
 
 let dir: string;
 let tracker: Tracker;
+let queries: TrackingQueries;
 let caller: ReturnType<typeof createCaller>;
 const ids: Record<string, string> = {};
 
@@ -57,10 +58,12 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "aelab-dashboard-routers-"));
   tracker = await createTracker({ url: `file:${path.join(dir, "routers.db")}` });
   await seed(tracker);
-  caller = createCaller({ tracker });
+  queries = await openTrackingQueries({ url: `file:${path.join(dir, "routers.db")}` });
+  caller = createCaller({ tracker, queries });
 });
 
 afterAll(async () => {
+  await queries?.close();
   await tracker?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -72,6 +75,10 @@ describe("runs router", () => {
     const dense16 = runs.find((run) => run.name === "dense-h16");
     expect(dense16?.summary.val_mse).toMatchObject({ min: 0.03, max: 0.05, latest: 0.03, step: 2 });
     expect(dense16?.params).toEqual({ epochs: 2 });
+    // No heavy fields in list payloads: the spec and the split (validation indices) come with runs.get only.
+    expect(dense16).not.toHaveProperty("spec");
+    expect(dense16).not.toHaveProperty("split");
+    expect((await caller.runs.get({ id: ids["dense-h16"] })).spec).toEqual({ architecture: "dense" });
   });
 
   it("filters by status, architecture and hidden size", async () => {
@@ -118,20 +125,69 @@ describe("runs router", () => {
       architectures: ["conv", "dense"],
       hiddenSizes: [2, 16],
       total: 3,
-      truncated: false,
     });
   });
 });
 
 describe("metrics router", () => {
-  it("returns per-key histories ordered by step", async () => {
-    const history = await caller.metrics.history({ runId: ids["dense-h2"] });
-    expect(history.map((series) => series.key)).toEqual(["pca_val_mse", "train_loss", "val_mse"]);
-    expect(history.find((series) => series.key === "val_mse")?.points).toEqual([
-      { step: 1, epoch: 1, value: 0.08 },
-      { step: 2, epoch: 2, value: 0.06 },
+  it("returns a run's curves by key, every point when they are few", async () => {
+    const curves = await caller.metrics.curves({ runId: ids["dense-h2"] });
+    expect(curves.map((c) => c.key)).toEqual(["pca_val_mse", "train_loss", "val_mse"]);
+    expect(curves.find((c) => c.key === "val_mse")).toEqual({
+      runId: ids["dense-h2"],
+      key: "val_mse",
+      total: 2,
+      downsampled: false,
+      steps: [1, 2],
+      values: [0.08, 0.06],
+      epochIsStep: true,
+    });
+    expect((await trpcError(caller.metrics.curves({ runId: "no-such-run" }))).code).toBe("NOT_FOUND");
+    // A real run with nothing in the window is an empty answer, not an error.
+    expect(await caller.metrics.curves({ runId: ids["dense-h2"], from: 100 })).toEqual([]);
+  });
+
+  it("downsamples a long curve to maxPoints, keeping first, last and a one-step spike, inside the window asked", async () => {
+    const long = await tracker.startRun({ experimentName: "other", name: "long", architecture: "dense", hiddenSize: 8, spec: {} });
+    const values = Array.from({ length: 5000 }, (_, step) => (step === 2345 ? 50 : 1 / (step + 1)));
+    await tracker.logMetrics(
+      long.id,
+      values.map((value, step) => ({ key: "train_loss", value, step })),
+    );
+    const [full] = await caller.metrics.curves({ runId: long.id, keys: ["train_loss"] });
+    expect(full).toMatchObject({ total: 5000, downsampled: true, epochIsStep: false });
+    expect(full.steps.length).toBeLessThanOrEqual(1000);
+    expect([full.steps[0], full.steps.at(-1)]).toEqual([0, 4999]);
+    expect([full.values[0], full.values.at(-1)]).toEqual([1, 1 / 5000]);
+    expect(full.values[full.steps.indexOf(2345)]).toBe(50);
+
+    const [zoomed] = await caller.metrics.curves({ runId: long.id, keys: ["train_loss"], from: 2000, to: 2999, maxPoints: 200 });
+    expect(zoomed).toMatchObject({ total: 1000, downsampled: true });
+    expect(zoomed.steps.length).toBeLessThanOrEqual(200);
+    expect([zoomed.steps[0], zoomed.steps.at(-1)]).toEqual([2000, 2999]);
+    expect(zoomed.steps.every((s) => s >= 2000 && s <= 2999)).toBe(true);
+    expect(zoomed.values[zoomed.steps.indexOf(2345)]).toBe(50);
+
+    const [fine] = await caller.metrics.curves({ runId: long.id, keys: ["train_loss"], from: 2300, to: 2399 });
+    expect(fine.steps).toEqual(Array.from({ length: 100 }, (_, i) => 2300 + i));
+    expect(fine.values).toEqual(values.slice(2300, 2400));
+
+    const overlay = await caller.metrics.overlay({ runIds: [long.id, ids["dense-h2"]], keys: ["train_loss"] });
+    expect(overlay.map((c) => [c.runId, c.key])).toEqual([
+      [long.id, "train_loss"],
+      [ids["dense-h2"], "train_loss"],
     ]);
-    expect((await trpcError(caller.metrics.history({ runId: "no-such-run" }))).code).toBe("NOT_FOUND");
+    expect(overlay[0].steps.length).toBeLessThanOrEqual(1000);
+    expect(overlay[0].values[overlay[0].steps.indexOf(2345)]).toBe(50);
+    expect(overlay[1].values).toEqual([0.16, 0.12]);
+  });
+
+  it("rejects a window whose from is after its to, and oversized requests", async () => {
+    const error = await trpcError(caller.metrics.curves({ runId: ids["dense-h2"], from: 10, to: 5 }));
+    expect(error.code).toBe("BAD_REQUEST");
+    expect((error.cause as ZodError).issues[0].path).toEqual(["from"]);
+    expect((await trpcError(caller.metrics.curves({ runId: ids["dense-h2"], maxPoints: 1_000_000 }))).code).toBe("BAD_REQUEST");
+    expect((await trpcError(caller.metrics.overlay({ runIds: Array.from({ length: 51 }, (_, i) => `r${i}`), keys: ["val_mse"] }))).code).toBe("BAD_REQUEST");
   });
 
   it("compares best val_mse with the PCA baseline", async () => {

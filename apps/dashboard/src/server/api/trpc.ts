@@ -2,21 +2,24 @@
  * tRPC is initialised once here (create-t3-app layout): the context, the
  * transformer, the error formatter and the base procedure every router uses.
  */
-import type { Tracker } from "@aelab/tracking";
+import type { Tracker, TrackingQueries } from "@aelab/tracking";
 import { initTRPC } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
-import { getTracker } from "~/server/tracker";
+import { getQueries, getTracker } from "~/server/tracker";
 import { asAelabError, toTRPCError } from "./error-map";
 
 /** What every procedure receives. Tests build it by hand with a temp-dir tracker. */
 export interface TRPCContext {
   tracker: Tracker;
+  /** Read-only SQL queries for large reads (downsampled curves, facets). */
+  queries: TrackingQueries;
 }
 
 /** The request context: the process-wide tracker (no auth: the app binds to 127.0.0.1). */
 export async function createTRPCContext(): Promise<TRPCContext> {
-  return { tracker: await getTracker() };
+  const [tracker, queries] = await Promise.all([getTracker(), getQueries()]);
+  return { tracker, queries };
 }
 
 const t = initTRPC.context<TRPCContext>().create({

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { RunArtifacts, RunFacts, RunKeyValues, RunSummaryTable } from "~/components/run-details";
-import { RunCurves } from "~/components/run-curves";
+import { CURVE_KEYS, RunCurves } from "~/components/run-curves";
 import { StatusBadge } from "~/components/status-badge";
 import { getApi } from "~/trpc/server";
 
@@ -33,7 +33,7 @@ export default async function RunPage({ params }: Props) {
   const { id } = await params;
   const run = await loadRun(id);
   const api = await getApi();
-  const [history, artifacts] = await Promise.all([api.metrics.history({ runId: run.id }), api.runs.artifacts({ id: run.id })]);
+  const [history, artifacts] = await Promise.all([api.metrics.curves({ runId: run.id, keys: CURVE_KEYS }), api.runs.artifacts({ id: run.id })]);
 
   return (
     <article data-testid="run-page" data-run-id={run.id}>

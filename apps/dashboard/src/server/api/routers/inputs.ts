@@ -29,12 +29,30 @@ export type ListRunsInput = z.input<typeof listRunsInput>;
 
 export const runIdInput = z.strictObject({ id: z.string().trim().min(1).max(100) });
 
-export const metricHistoryInput = z.strictObject({
-  runId: z.string().trim().min(1).max(100),
-  keys: z.array(metricKey).min(1).max(50).optional(),
-});
-
 export const compareInput = scopeInput.extend({
   metric: metricKey.default("val_mse"),
   pcaMetric: metricKey.default("pca_val_mse"),
 });
+
+const runId = z.string().trim().min(1).max(100);
+const step = z.number().int().min(-2_147_483_647).max(2_147_483_647);
+const window = { from: step.optional(), to: step.optional() };
+const fromBeforeTo = (input: { from?: number; to?: number }) => input.from === undefined || input.to === undefined || input.from <= input.to;
+const FROM_AFTER_TO = { message: "from must be ≤ to", path: ["from"] };
+
+/** One run's curves inside an optional step window [from, to], at most maxPoints a series. */
+export const curvesInput = z
+  .strictObject({ runId, keys: z.array(metricKey).min(1).max(20).optional(), ...window, maxPoints: z.number().int().min(10).max(2000).default(1000) })
+  .refine(fromBeforeTo, FROM_AFTER_TO);
+export type CurvesInput = z.input<typeof curvesInput>;
+
+/** The same keys of many runs (the compare page's overlay); the per-series budget shrinks with the number of series. */
+export const overlayInput = z
+  .strictObject({
+    runIds: z.array(runId).min(1).max(50),
+    keys: z.array(metricKey).min(1).max(5),
+    ...window,
+    maxPoints: z.number().int().min(10).max(2000).optional(),
+  })
+  .refine(fromBeforeTo, FROM_AFTER_TO);
+export type OverlayInput = z.input<typeof overlayInput>;

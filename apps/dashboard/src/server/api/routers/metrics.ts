@@ -1,30 +1,27 @@
-/** Metrics: per-run histories (curves) and the architecture × hidden-size comparison. */
-import type { MetricPoint } from "@aelab/tracking";
+/**
+ * Metrics: downsampled curves (one run, or many overlaid) and the
+ * architecture × hidden-size comparison. Curves never return every point: the
+ * tracking queries keep at most `maxPoints` a series (min/max buckets, first
+ * and last kept), over the step window asked for.
+ */
 import { createTRPCRouter, publicProcedure } from "~/server/api/trpc";
-import { compareInput, metricHistoryInput } from "./inputs";
+import { overlayBudget, toCurve, type Curve } from "~/lib/curves";
+import { compareInput, curvesInput, overlayInput } from "./inputs";
 import { requireRun } from "./runs";
 
-export interface MetricSeries {
-  key: string;
-  points: Array<Pick<MetricPoint, "step" | "epoch" | "value">>;
-}
-
-/** Groups points by key, each series ordered by step. */
-export function groupByKey(points: MetricPoint[]): MetricSeries[] {
-  const byKey = new Map<string, MetricSeries>();
-  for (const { key, step, epoch, value } of points) {
-    let series = byKey.get(key);
-    if (!series) byKey.set(key, (series = { key, points: [] }));
-    series.points.push({ step, epoch, value });
-  }
-  for (const series of byKey.values()) series.points.sort((a, b) => a.step - b.step);
-  return [...byKey.values()].sort((a, b) => a.key.localeCompare(b.key));
-}
-
 export const metricsRouter = createTRPCRouter({
-  history: publicProcedure.input(metricHistoryInput).query(async ({ ctx, input }) => {
-    await requireRun(ctx.tracker, input.runId);
-    return groupByKey(await ctx.tracker.getMetrics(input.runId, input.keys));
+  /** One run's curves in [from, to] (default: everything), ≤ maxPoints (default 1,000) a series. */
+  curves: publicProcedure.input(curvesInput).query(async ({ ctx, input }): Promise<Curve[]> => {
+    const windows = await ctx.queries.metricWindows({ runIds: [input.runId], keys: input.keys, from: input.from, to: input.to, maxPoints: input.maxPoints });
+    // An empty answer is either an unknown run (NOT_FOUND) or a run with nothing in the window.
+    if (windows.length === 0) await requireRun(ctx.tracker, input.runId);
+    return windows.map(toCurve);
+  }),
+
+  /** The same keys of several runs, each series within the overlay budget unless maxPoints says otherwise. */
+  overlay: publicProcedure.input(overlayInput).query(async ({ ctx, input }): Promise<Curve[]> => {
+    const maxPoints = input.maxPoints ?? overlayBudget(input.runIds.length * input.keys.length);
+    return (await ctx.queries.metricWindows({ runIds: input.runIds, keys: input.keys, from: input.from, to: input.to, maxPoints })).map(toCurve);
   }),
 
   /** Finished runs only: a failed or interrupted run's best value is not a result to compare. */

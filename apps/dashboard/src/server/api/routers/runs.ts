@@ -4,8 +4,18 @@ import type { RunRecord, Tracker } from "@aelab/tracking";
 import { createTRPCRouter, publicProcedure } from "~/server/api/trpc";
 import { listRunsInput, runIdInput, scopeInput } from "./inputs";
 
-/** Runs scanned to build the filter facets (the tracker caps a page at 1000). */
-const FACET_SCAN_LIMIT = 1000;
+/**
+ * A run as the list shows it: without the spec and the split (which holds the
+ * validation indices, kilobytes per run). `runs.get` returns them.
+ */
+export type RunListItem = Omit<RunRecord, "spec" | "split">;
+
+export function toListItem(run: RunRecord): RunListItem {
+  const { spec, split, ...item } = run;
+  void spec;
+  void split;
+  return item;
+}
 
 export async function requireRun(tracker: Tracker, id: string): Promise<RunRecord> {
   const run = await tracker.getRun(id);
@@ -14,7 +24,10 @@ export async function requireRun(tracker: Tracker, id: string): Promise<RunRecor
 }
 
 export const runsRouter = createTRPCRouter({
-  list: publicProcedure.input(listRunsInput).query(({ ctx, input }) => ctx.tracker.listRuns(input)),
+  list: publicProcedure.input(listRunsInput).query(async ({ ctx, input }) => {
+    const { runs, total } = await ctx.tracker.listRuns(input);
+    return { runs: runs.map(toListItem), total };
+  }),
 
   get: publicProcedure.input(runIdInput).query(({ ctx, input }) => requireRun(ctx.tracker, input.id)),
 
@@ -23,11 +36,6 @@ export const runsRouter = createTRPCRouter({
     return ctx.tracker.listArtifacts(input.id);
   }),
 
-  /** Distinct architectures and hidden sizes in scope, for the filter controls. */
-  facets: publicProcedure.input(scopeInput).query(async ({ ctx, input }) => {
-    const { runs, total } = await ctx.tracker.listRuns({ ...input, limit: FACET_SCAN_LIMIT });
-    const architectures = [...new Set(runs.map((run) => run.architecture))].sort();
-    const hiddenSizes = [...new Set(runs.flatMap((run) => (run.hiddenSize === null ? [] : [run.hiddenSize])))].sort((a, b) => a - b);
-    return { architectures, hiddenSizes, total, truncated: total > runs.length };
-  }),
+  /** Distinct architectures and hidden sizes in scope, for the filter controls (grouped in SQL). */
+  facets: publicProcedure.input(scopeInput).query(({ ctx, input }) => ctx.queries.runFacets(input)),
 });

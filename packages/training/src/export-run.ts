@@ -124,7 +124,9 @@ export async function exportRun(options: ExportRunOptions): Promise<ExportRunRes
   if (!weightsArtifact) {
     throw new AelabError(
       ErrorCode.NotFound,
-      `Run ${runId} (${run.name}) has no saved weights to export; it ended ${run.status}. Received: no "weights" artifact`,
+      `Run ${runId} (${run.name}) has no saved weights to export; ${
+        run.status === "running" || run.status === "queued" ? `it is still ${run.status}: export it once it has finished` : `it ended ${run.status}`
+      }. Received: no "weights" artifact`,
     );
   }
   const spec = autoencoderSpecSchema.parse(run.spec);

@@ -18,7 +18,8 @@ export interface ExportFlags {
 }
 
 export async function exportCommand(runId: string, flags: ExportFlags, ctx: CliContext): Promise<number> {
-  const parts = flags.part.flatMap((p) => p.split(",")).map((p) => p.trim());
+  // Each part once, in the order given: `--part full,full` writes one file.
+  const parts = [...new Set(flags.part.flatMap((p) => p.split(",")).map((p) => p.trim()))];
   const bad = parts.find((p) => !(PARTS as readonly string[]).includes(p));
   if (bad) throw new AelabError(ErrorCode.InvalidInput, `--part must be encoder, decoder or full. Received: ${JSON.stringify(bad)}`);
   // `--out model.onnx` names one file; otherwise it is a folder.

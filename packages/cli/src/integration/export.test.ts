@@ -38,12 +38,12 @@ beforeAll(async () => {
   } finally {
     await tracker.close();
   }
-  exported = await runCli(["--db", db, "export", run.id, "--part", "encoder,full", "--layout", "nchw", "--out", join(dir, "onnx")], { cwd: dir });
+  exported = await runCli(["--db", db, "export", run.id, "--part", "encoder,full,encoder", "--layout", "nchw", "--out", join(dir, "onnx")], { cwd: dir });
 }, 300_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.skipIf(!haveFashion && process.env.CI !== "true")("aelab export --layout nchw of a Fashion-MNIST run", () => {
-  it("passes the gate on the run's own split and writes channels-first files", async () => {
+  it("passes the gate on the run's own split and writes channels-first files, each part once (--part encoder,full,encoder)", async () => {
     expect(exported.stderr).toBe("");
     expect(exported.code).toBe(0);
     const tracker = await createTracker({ url: `file:${db}` });

@@ -11,6 +11,7 @@ import { runsCommand } from "./commands/runs.ts";
 import { SERVE_DEFAULT_PORT, serveCommand } from "./commands/serve.ts";
 import { sweepCommand } from "./commands/sweep.ts";
 import { trainCommand } from "./commands/train.ts";
+import { workerCommand } from "./commands/worker.ts";
 import { normaliseDb, type CliContext, type GlobalOptions } from "./context.ts";
 import { EXIT, exitCodeFor } from "./exit-codes.ts";
 
@@ -61,13 +62,23 @@ export async function main(argv: string[]): Promise<number> {
     });
   program
     .command("sweep")
-    .description("run a grid sweep, print the comparison and export the best encoder to ONNX")
-    .argument("<file>", "sweep file (YAML or JSON)")
+    .description("run a sweep (grid, random or TPE), print the comparison and export the best encoder to ONNX")
+    .argument("[file]", "sweep file (YAML or JSON)")
+    .option("--resume <sweep>", "continue a recorded sweep: run its missing trials, retry crashed ones, restore the sampler")
+    .option("--workers <n>", "worker processes on this machine (default: the file's parallelism)", positiveInt("--workers"))
     .option("--backend <name>", "override the backend of every trial")
     .option("--no-export", "skip exporting the best run")
     .option("--out <dir>", "folder for the exported ONNX files", "artifacts/onnx")
-    .action(async (file: string, flags) => {
+    .option("--job-timeout <seconds>", "PostgreSQL: seconds before pg-boss retries a trial job still active (default 21600)", positiveInt("--job-timeout"))
+    .action(async (file: string | undefined, flags) => {
       code = await sweepCommand(file, flags, ctx());
+    });
+  program
+    .command("worker")
+    .description("run sweep trials from the pg-boss queue of a PostgreSQL tracking database (--db postgresql://…)")
+    .addOption(new Option("--local <sweep>", "claim this sweep's trials from the tracker (started by aelab sweep)").hideHelp())
+    .action(async (flags) => {
+      code = await workerCommand(flags, ctx());
     });
   program
     .command("runs")

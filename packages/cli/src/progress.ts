@@ -1,12 +1,34 @@
 /**
- * Progress for sweeps and runs: two live bars on a terminal (sweep trials and
- * the current run's batches), one line per epoch otherwise (CI logs).
+ * Progress for sweeps and runs: live bars on a terminal (the sweep's trials
+ * with the best so far, and one bar per worker with its trial's epoch and
+ * batch), one line per event otherwise (CI logs). Worker processes send their
+ * events as JSON lines (worker-events.ts); `forWorker` labels them.
  */
-import type { Reporter } from "@aelab/training";
+import type { Reporter, SweepProgressEvent } from "@aelab/training";
 import cliProgress from "cli-progress";
 import { fmt } from "./format.ts";
 
-export function createProgressReporter(stream: NodeJS.WriteStream = process.stderr): Reporter & { stop(): void } {
+export type ProgressReporter = Reporter & {
+  stop(): void;
+  /** The same reporter, for the runs of one worker (its bar and line prefix). */
+  forWorker(label: string): Reporter;
+};
+
+interface WorkerState {
+  bar: cliProgress.SingleBar | undefined;
+  epochs: number;
+  runName: string;
+}
+
+function describeProgress(e: SweepProgressEvent): string {
+  const parts = Object.entries(e.counts)
+    .filter(([k, n]) => n > 0 && k !== "skipped")
+    .map(([k, n]) => `${k} ${n}`);
+  const best = e.best ? `  best ${e.best.metric} ${fmt(e.best.value)} (${e.best.name})` : "";
+  return `${e.done}/${e.total} done${parts.length ? ` (${parts.join(", ")})` : ""}${best}`;
+}
+
+export function createProgressReporter(stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
   const tty = stream.isTTY === true && process.env.CI !== "true";
   const multi = tty
     ? new cliProgress.MultiBar(
@@ -15,44 +37,69 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
       )
     : undefined;
   let sweepBar: cliProgress.SingleBar | undefined;
-  let runBar: cliProgress.SingleBar | undefined;
-  let epochs = 0;
-  let runName = "";
   let stopped = false;
+  let lastProgress = "";
+  const workers = new Map<string, WorkerState>();
   const say = (line: string) => (multi ? multi.log(`${line}\n`) : stream.write(`${line}\n`));
+  const stateOf = (label: string) => {
+    let s = workers.get(label);
+    if (!s) workers.set(label, (s = { bar: undefined, epochs: 0, runName: "" }));
+    return s;
+  };
+
+  const reporterFor = (label: string): Reporter => {
+    const prefix = label ? `[${label}] ` : "";
+    return {
+      runStart(e) {
+        const s = stateOf(label);
+        s.epochs = e.epochs;
+        s.runName = e.name;
+        const barLabel = `${label ? `${label} ` : ""}${e.name}`.slice(0, 18).padEnd(18);
+        if (s.bar) {
+          s.bar.setTotal(1);
+          s.bar.update(0, { label: barLabel, info: "" });
+        } else {
+          s.bar = multi?.create(1, 0, { label: barLabel, info: "" });
+        }
+        say(`${prefix}[${e.index}/${e.total}] ${e.name} on ${e.backend} (run ${e.runId})`);
+      },
+      batch(p) {
+        const s = stateOf(label);
+        if (!s.bar) return;
+        s.bar.setTotal(p.epochs * p.batches);
+        s.bar.update((p.epoch - 1) * p.batches + p.batch, { info: `epoch ${p.epoch}/${p.epochs} loss ${fmt(p.loss)}` });
+      },
+      epoch(r) {
+        const s = stateOf(label);
+        say(
+          `${prefix}  ${s.runName} epoch ${r.epoch}/${s.epochs}: train ${fmt(r.trainLoss)}  val loss ${fmt(r.valLoss)}  val mse ${fmt(r.valMse)}  (${Math.round(r.samplesPerSecond)} samples/s)`,
+        );
+      },
+      runEnd(e) {
+        if (e.status === "failed") say(`${prefix}  ${e.name} FAILED: ${e.error ?? "unknown error"}`);
+        if (e.status === "pruned") say(`${prefix}  ${e.name} pruned: ${e.error ?? ""}`);
+      },
+      info(message) {
+        say(`${prefix}${message}`);
+      },
+    };
+  };
+
   return {
+    ...reporterFor(""),
+    forWorker: reporterFor,
     sweepStart(e) {
-      sweepBar = multi?.create(e.total, 0, { label: "sweep".padEnd(14), info: e.name });
-      if (!multi) say(`sweep ${e.name}: ${e.total} trials`);
+      sweepBar = multi?.create(e.total, 0, { label: "sweep".padEnd(18), info: e.name });
+      if (!multi) say(`sweep ${e.name} (${e.sweepId}): ${e.total} trials`);
     },
-    runStart(e) {
-      epochs = e.epochs;
-      runName = e.name;
-      const label = e.name.slice(0, 14).padEnd(14);
-      if (runBar) {
-        runBar.setTotal(1);
-        runBar.update(0, { label, info: "" });
-      } else {
-        runBar = multi?.create(1, 0, { label, info: "" });
+    sweepProgress(e) {
+      const text = describeProgress(e);
+      if (sweepBar) {
+        sweepBar.setTotal(e.total);
+        sweepBar.update(e.done, { info: text.replace(/^\d+\/\d+ done ?/, "") });
       }
-      say(`[${e.index}/${e.total}] ${e.name} on ${e.backend} (run ${e.runId})`);
-    },
-    batch(p) {
-      if (!runBar) return;
-      runBar.setTotal(p.epochs * p.batches);
-      runBar.update((p.epoch - 1) * p.batches + p.batch, { info: `epoch ${p.epoch}/${p.epochs} loss ${fmt(p.loss)}` });
-    },
-    epoch(r) {
-      say(
-        `  ${runName} epoch ${r.epoch}/${epochs}: train ${fmt(r.trainLoss)}  val loss ${fmt(r.valLoss)}  val mse ${fmt(r.valMse)}  (${Math.round(r.samplesPerSecond)} samples/s)`,
-      );
-    },
-    runEnd(e) {
-      sweepBar?.increment(1);
-      if (e.status === "failed") say(`  ${e.name} FAILED: ${e.error ?? "unknown error"}`);
-    },
-    info(message) {
-      say(message);
+      if (!multi && text !== lastProgress) say(`sweep: ${text}`);
+      lastProgress = text;
     },
     stop() {
       if (stopped) return;

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { accessSync, constants, mkdirSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
-import { AelabError, ErrorCode, inferShapes, initializeWeights, serializeWeights, type BackendRegistry, type NeutralWeights } from "@aelab/core";
+import { AelabError, ErrorCode, inferShapes, isAelabError, initializeWeights, serializeWeights, type BackendRegistry, type NeutralWeights } from "@aelab/core";
 import type { ParamValue, Tracker } from "@aelab/tracking";
 import type { Baselines } from "./baselines.ts";
 import type { PreparedData } from "./datasets.ts";
@@ -15,7 +15,7 @@ import { recordEvaluationArtifact } from "./evaluation-artifact.ts";
 import { finalEvaluation } from "./final-evaluation.ts";
 import type { Reporter } from "./reporter.ts";
 import type { RunConfig } from "./run-config.ts";
-import { trainLoop, type EpochReport } from "./train-loop.ts";
+import { trainLoop, type EpochDecision, type EpochReport } from "./train-loop.ts";
 
 /** A run's heartbeat period; runs silent for `STALE_RUN_MS` are reaped as crashed. */
 export const HEARTBEAT_MS = 30_000;
@@ -47,12 +47,26 @@ export interface ExecuteRunOptions {
   reporter?: Reporter;
   signal?: AbortSignal;
   position?: { index: number; total: number };
+  /** The sweep trial this run attempts (needs `sweepId`); recorded on the run. */
+  trialIndex?: number;
+  /** Called once the run is recorded, before training (a sweep links its trial to the run here). */
+  onRunStarted?: (runId: string) => Promise<void>;
+  /** Called after each logged epoch; a reason stops training and ends the run `pruned`. */
+  pruneCheck?: (report: EpochReport, runId: string) => Promise<string | undefined>;
+  /** Heartbeat period; default `HEARTBEAT_MS`. */
+  heartbeatMs?: number;
 }
 
 export interface RunOutcome {
   runId: string;
   name: string;
-  status: "finished" | "failed";
+  status: "finished" | "failed" | "pruned";
+  /** Failed because the signal aborted it (a sweep marks the trial interrupted, to be retried). */
+  interrupted?: boolean;
+  /** Pruned: the last epoch trained. */
+  prunedEpoch?: number;
+  /** Its trial already had a finished run (this one, its duplicate, was ended failed). */
+  trialFinishedBy?: string;
   backend: string | null;
   architecture: string;
   hiddenSize: number;
@@ -102,6 +116,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     split: options.data.description,
     params: { ...runParams(config), ...options.extraParams },
     tags: { host: hostname() },
+    ...(options.trialIndex === undefined ? {} : { trialIndex: options.trialIndex }),
   });
   const outcome: RunOutcome = {
     runId: run.id,
@@ -116,9 +131,10 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     meanImageValMse: Number.NaN,
   };
   // Heartbeats keep the run from being reaped as crashed during long epochs; the loop yields, so timers fire.
-  const heartbeat = setInterval(() => void tracker.heartbeat(run.id).catch(() => undefined), HEARTBEAT_MS);
+  const heartbeat = setInterval(() => void tracker.heartbeat(run.id).catch(() => undefined), options.heartbeatMs ?? HEARTBEAT_MS);
   heartbeat.unref();
   try {
+    await options.onRunStarted?.(run.id);
     const info = backend.info();
     outcome.backend = info.name;
     await tracker.setBackend(run.id, info.name);
@@ -165,6 +181,8 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
             ...(r.valKl === undefined ? [] : [{ key: "val_kl", value: r.valKl, step: r.epoch, epoch: r.epoch }]),
           ]);
           await tracker.heartbeat(run.id);
+          const reason = await options.pruneCheck?.(r, run.id);
+          return reason === undefined ? undefined : ({ stop: reason } satisfies EpochDecision);
         },
       });
       outcome.history = result.history;
@@ -210,7 +228,14 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
           artifactsDir: options.artifactsDir,
         });
       }
-      if (result.status !== "finished") {
+      if (result.status === "pruned") {
+        outcome.status = "pruned";
+        outcome.prunedEpoch = result.pruned?.epoch;
+        outcome.error = result.pruned?.reason;
+        await tracker.setTags(run.id, { prunedEpoch: String(result.pruned?.epoch ?? 0) });
+        await tracker.endRun(run.id, { status: "pruned", error: `pruned at epoch ${result.pruned?.epoch}: ${result.pruned?.reason}` });
+      } else if (result.status !== "finished") {
+        outcome.interrupted = result.status === "aborted";
         outcome.error = result.failure?.reason ?? result.status;
         // Where it stopped, as fields a query can use (the message says it in words).
         if (result.failure) await tracker.setTags(run.id, { failedEpoch: String(result.failure.epoch), failedStep: String(result.failure.step) });
@@ -224,7 +249,9 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
       await trainer.dispose();
     }
   } catch (error) {
+    outcome.status = "failed";
     outcome.error = error instanceof Error ? error.message : String(error);
+    if (isAelabError(error) && error.details?.conflict === "trial-finished") outcome.trialFinishedBy = String(error.details.finishedRunId);
     await tracker.endRun(run.id, { status: "failed", error: outcome.error });
   } finally {
     clearInterval(heartbeat);

@@ -14,9 +14,21 @@ export interface RunStartEvent {
 export interface RunEndEvent {
   runId: string;
   name: string;
-  status: "finished" | "failed";
+  status: "finished" | "failed" | "pruned";
   bestValMse: number | null;
   error?: string;
+}
+
+/** Where a sweep stands, after each change the coordinator sees. */
+export interface SweepProgressEvent {
+  sweepId: string;
+  /** Trials the sweep will run (its cap, or grid size). */
+  total: number;
+  /** Trials with a result: finished, pruned, failed, or crashed past the retry cap. */
+  done: number;
+  counts: Record<string, number>;
+  /** The best finished trial so far by the sweep metric. */
+  best?: { runId: string; name: string; value: number; metric: string };
 }
 
 export interface Reporter {
@@ -25,6 +37,8 @@ export interface Reporter {
   batch?(event: TrainProgress): void;
   epoch?(event: EpochReport & { runId: string }): void;
   runEnd?(event: RunEndEvent): void;
+  /** A sweep's trial counts and best-so-far changed. */
+  sweepProgress?(event: SweepProgressEvent): void;
   /** Informational lines (baselines computed, warnings). */
   info?(message: string): void;
 }

@@ -1,11 +1,31 @@
-/** Runs every trial of a sweep on one shared split, recording each as a run of the sweep. */
-import { inferShapes, type BackendRegistry } from "@aelab/core";
-import type { Tracker } from "@aelab/tracking";
-import { Baselines } from "./baselines.ts";
-import { prepareData } from "./datasets.ts";
-import { executeRun, type RunOutcome } from "./execute-run.ts";
+/**
+ * The sweep coordinator: records the sweep (or picks a recorded one up again),
+ * draws trials with the sweep's method and records them with the sampler state,
+ * hands claimable ones (new, interrupted, crashed with retries left) to an
+ * executor, reaps runs whose process died, and ends when every trial has a
+ * result. Executors decide where trials run: in this process (the default),
+ * local worker processes, or pg-boss workers (the CLI provides those two).
+ */
+import type { BackendRegistry } from "@aelab/core";
+import type { SweepRecord, Tracker, TrialRecord } from "@aelab/tracking";
+import { STALE_RUN_MS, type RunOutcome } from "./execute-run.ts";
 import type { Reporter } from "./reporter.ts";
 import type { SweepConfig } from "./sweep-config.ts";
+import { drawTrials, initialSamplerState, restoreSamplerState } from "./sweep/draw-trials.ts";
+import { bestResult, isClaimable, isTerminal, listSweepRuns, observationsOf, toRunResult, trialCounts, type SweepRunResult } from "./sweep/sweep-results.ts";
+import { createTrialWorker } from "./sweep/trial-worker.ts";
+
+/** Where a sweep's trials run. */
+export interface TrialExecutor {
+  /** Trials running at once (TPE draws no further ahead than this). */
+  readonly slots: number;
+  /** Trials that can be claimed now: newly drawn, interrupted, or crashed with retries left. */
+  submit(indices: number[]): Promise<void>;
+  /** Makes progress (runs one trial here, or waits a little for workers); returns when something may have changed. */
+  step(): Promise<void>;
+  /** Stops the workers: after the sweep, or when it is aborted. */
+  close(): Promise<void>;
+}
 
 export interface RunSweepOptions {
   sweep: SweepConfig;
@@ -14,16 +34,27 @@ export interface RunSweepOptions {
   artifactsDir: string;
   reporter?: Reporter;
   signal?: AbortSignal;
+  /** Continue this recorded sweep instead of recording a new one. */
+  resume?: SweepRecord;
+  /** Where trials run; default: one at a time in this process. */
+  executor?: (sweepId: string) => TrialExecutor | Promise<TrialExecutor>;
+  /** A run silent this long is marked crashed (its trial retried); default `STALE_RUN_MS`. */
+  staleRunMs?: number;
+  heartbeatMs?: number;
 }
 
 export interface SweepOutcome {
   sweepId: string;
-  outcomes: RunOutcome[];
+  /** Every run of the sweep (retries included), in start order. */
+  outcomes: SweepRunResult[];
+  trials: TrialRecord[];
   /** The finished run with the best value of the sweep metric. */
-  best: RunOutcome | undefined;
+  best: SweepRunResult | undefined;
+  counts: ReturnType<typeof trialCounts>;
   meanImageValMse: number;
 }
 
+/** The sweep metric of an in-process run outcome (the best epoch's value). */
 export function metricOf(outcome: RunOutcome, metric: string): number | undefined {
   const b = outcome.best;
   if (!b) return undefined;
@@ -31,52 +62,146 @@ export function metricOf(outcome: RunOutcome, metric: string): number | undefine
   return byName[metric];
 }
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Runs trials one at a time in this process, in the order they were submitted. */
+export function inProcessExecutor(options: RunSweepOptions, sweepId: string): TrialExecutor {
+  const worker = createTrialWorker({ ...options, sweepId, heartbeatMs: options.heartbeatMs });
+  const queue: number[] = [];
+  return {
+    slots: 1,
+    async submit(indices) {
+      queue.push(...indices.filter((i) => !queue.includes(i)));
+    },
+    async step() {
+      const index = queue.shift();
+      // Nothing to run here: a trial is running in another process (its run goes stale if that process died).
+      if (index === undefined) return sleep(500);
+      if (options.signal?.aborted) return;
+      await worker.run(index);
+    },
+    async close() {
+      // Nothing to stop: trials ran in this process.
+    },
+  };
+}
+
+/** Claimed trials whose process died before recording a run have no heartbeat to go stale: crash them by age. */
+async function reap(tracker: Tracker, sweepId: string, staleMs: number): Promise<void> {
+  await tracker.reapStaleRuns(staleMs);
+  const now = Date.now();
+  for (const t of await tracker.listTrials(sweepId)) {
+    if (t.status === "running" && t.runId === null && now - t.updatedAt.getTime() > staleMs) await tracker.updateTrial(sweepId, t.index, { status: "crashed" });
+  }
+}
+
+async function openSweep(options: RunSweepOptions): Promise<SweepRecord> {
+  const { sweep, tracker } = options;
+  if (options.resume) {
+    await tracker.endSweep(options.resume.id, "running");
+    return options.resume;
+  }
+  // Every backend the trials ask for must resolve before the sweep is recorded.
+  const samples =
+    sweep.trials.length > 0 ? sweep.trials.map((t) => t.config) : [sweep.buildTrial(drawTrials(sweep, initialSamplerState(sweep), 1, []).trials[0].params, 1)];
+  for (const backend of new Set(samples.map((c) => c.training.backend))) {
+    const config = samples.find((c) => c.training.backend === backend)!;
+    await options.registry.resolve(backend, { purpose: "train", spec: config.spec });
+  }
+  return tracker.createSweep({
+    experimentName: sweep.experiment,
+    name: sweep.name,
+    config: sweep.effective(),
+    method: sweep.method,
+    samplerState: initialSamplerState(sweep),
+  });
+}
+
+/**
+ * Runs (or resumes) a sweep to the end: every trial up to its cap has a result,
+ * or the signal aborted it (the trial in progress is left `interrupted`, to be
+ * run again by `--resume`).
+ */
 export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> {
   const { sweep, tracker, reporter } = options;
-  // Every trial's backend must resolve before the sweep is recorded.
-  for (const backend of new Set(sweep.trials.map((t) => t.config.training.backend))) {
-    const trial = sweep.trials.find((t) => t.config.training.backend === backend)!;
-    await options.registry.resolve(backend, { purpose: "train", spec: trial.config.spec });
-  }
-  const record = await tracker.createSweep({ experimentName: sweep.experiment, name: sweep.name, config: sweep.raw });
-  reporter?.sweepStart?.({ sweepId: record.id, name: sweep.name, total: sweep.trials.length });
-  const data = prepareData(sweep.data);
-  const baselines = new Baselines(data.split);
-  reporter?.info?.(
-    `Data: ${data.description.source}, ${data.description.trainSize} train / ${data.description.validationSize} validation (seed ${data.description.seed})`,
-  );
-  baselines.precompute(sweep.trials.map((t) => inferShapes(t.config.spec).codeSize));
-  const outcomes: RunOutcome[] = [];
+  const record = await openSweep(options);
+  const sweepId = record.id;
+  const staleMs = options.staleRunMs ?? STALE_RUN_MS;
+  let state = options.resume ? restoreSamplerState(sweep, record.samplerState) : initialSamplerState(sweep);
+  reporter?.sweepStart?.({ sweepId, name: sweep.name, total: sweep.trialCount });
+  const executor = await (options.executor ?? ((id: string) => inProcessExecutor(options, id)))(sweepId);
+  // index → attempts when last handed to the executor, so each attempt is submitted once.
+  const submitted = new Map<number, number>();
+  let lastReap = 0;
+  let lastProgress = "";
+  let completed = false;
   try {
-    for (const [i, trial] of sweep.trials.entries()) {
+    for (;;) {
       if (options.signal?.aborted) break;
-      outcomes.push(
-        await executeRun({
-          config: trial.config,
-          data,
-          baselines,
-          registry: options.registry,
-          tracker,
-          artifactsDir: options.artifactsDir,
-          sweepId: record.id,
-          extraParams: { trial: i + 1 },
-          reporter,
-          signal: options.signal,
-          position: { index: i + 1, total: sweep.trials.length },
-        }),
-      );
+      if (Date.now() - lastReap > Math.min(5000, staleMs / 2)) {
+        await reap(tracker, sweepId, staleMs);
+        lastReap = Date.now();
+      }
+      let trials = await tracker.listTrials(sweepId);
+      const runs = await listSweepRuns(tracker, sweepId);
+      const toSubmit = trials.filter((t) => isClaimable(t, sweep.maxAttempts) && submitted.get(t.index) !== t.attempts);
+      const active = trials.filter((t) => !isTerminal(t, sweep.maxAttempts)).length;
+      // TPE learns from results, so it draws only as slots free up; grid and random draw everything at once.
+      const room = sweep.method === "tpe" ? executor.slots - active : sweep.trialCount;
+      if (state.drawn < sweep.trialCount && room > 0) {
+        const drawn = drawTrials(sweep, state, room, observationsOf(trials, runs, sweep.metric));
+        const added = await tracker.addTrials(sweepId, drawn.trials, drawn.state);
+        state = drawn.state;
+        toSubmit.push(...added);
+        trials = [...trials, ...added];
+      }
+      if (toSubmit.length > 0) {
+        for (const t of toSubmit) submitted.set(t.index, t.attempts);
+        await executor.submit(toSubmit.map((t) => t.index));
+      }
+      const progress = progressOf(sweepId, sweep, trials, runs);
+      const key = JSON.stringify([progress.counts, progress.best?.runId]);
+      if (key !== lastProgress) {
+        lastProgress = key;
+        reporter?.sweepProgress?.(progress);
+      }
+      if (state.drawn >= sweep.trialCount && trials.every((t) => isTerminal(t, sweep.maxAttempts))) {
+        completed = true;
+        break;
+      }
+      await executor.step();
     }
   } finally {
-    const failed = outcomes.every((o) => o.status === "failed") || options.signal?.aborted === true;
-    await tracker.endSweep(record.id, failed ? "failed" : "finished");
+    await executor.close();
+    const trials = await tracker.listTrials(sweepId);
+    const anyResult = trials.some((t) => t.status === "finished" || t.status === "pruned");
+    await tracker.endSweep(sweepId, completed && anyResult ? "finished" : "failed");
   }
-  const sign = sweep.metric.goal === "minimize" ? 1 : -1;
-  let best: RunOutcome | undefined;
-  for (const o of outcomes) {
-    const v = metricOf(o, sweep.metric.name);
-    if (o.status !== "finished" || v === undefined) continue;
-    const bv = best ? metricOf(best, sweep.metric.name)! : undefined;
-    if (bv === undefined || sign * v < sign * bv) best = o;
-  }
-  return { sweepId: record.id, outcomes, best, meanImageValMse: baselines.meanImage() };
+  const trials = await tracker.listTrials(sweepId);
+  const runs = await listSweepRuns(tracker, sweepId);
+  const outcomes = runs.map((r) => toRunResult(r, sweep.metric));
+  const meanImage = runs.find((r) => r.summary.mean_image_val_mse !== undefined)?.summary.mean_image_val_mse.latest;
+  return {
+    sweepId,
+    outcomes,
+    trials,
+    best: bestResult(outcomes, sweep.metric),
+    counts: trialCounts(trials, sweep.trialCount, sweep.maxAttempts),
+    meanImageValMse: meanImage ?? Number.NaN,
+  };
+}
+
+function progressOf(sweepId: string, sweep: SweepConfig, trials: TrialRecord[], runs: Awaited<ReturnType<typeof listSweepRuns>>) {
+  const counts = trialCounts(trials, sweep.trialCount, sweep.maxAttempts);
+  const best = bestResult(
+    runs.map((r) => toRunResult(r, sweep.metric)),
+    sweep.metric,
+  );
+  return {
+    sweepId,
+    total: sweep.trialCount,
+    done: trials.filter((t) => isTerminal(t, sweep.maxAttempts)).length,
+    counts,
+    ...(best ? { best: { runId: best.runId, name: best.name, value: best.value!, metric: sweep.metric.name } } : {}),
+  };
 }

@@ -40,7 +40,7 @@ describe("parseSweepConfig data", () => {
       if (isAelabError(error, "INVALID_SPEC")) message = error.message;
     }
     expect(message).toMatch(
-      /^sweep\.yaml \(parameters\.architecture=vae, hiddenSize=2\): data\.scaling "standardize" sets model\.input\.scaling: Binary cross-entropy/,
+      /^sweep\.yaml \(trial 3: architecture=vae, hiddenSize=2\): data\.scaling "standardize" sets model\.input\.scaling: Binary cross-entropy/,
     );
   });
 

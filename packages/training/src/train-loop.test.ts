@@ -76,3 +76,26 @@ describe("early stopping", () => {
     expect(result.weights.tensors[0].data[0]).toBe(2);
   });
 });
+
+describe("epoch callback", () => {
+  it("stops training when it returns a reason (a pruner), status pruned with the epoch, best weights kept", async () => {
+    const trainer = new ScriptedTrainer([1, 0.5, 0.6, 0.4, 0.3]);
+    const seen: number[] = [];
+    const result = await trainLoop({
+      trainer,
+      training: parseTrainingConfig({ epochs: 5, batchSize: 4 }),
+      train: data,
+      validation: data,
+      onEpoch: (r) => {
+        seen.push(r.epoch);
+        return r.epoch === 3 ? { stop: "worse than the median" } : undefined;
+      },
+    });
+    expect(seen).toEqual([1, 2, 3]);
+    expect(result.status).toBe("pruned");
+    expect(result.pruned).toEqual({ epoch: 3, reason: "worse than the median" });
+    expect(result.history).toHaveLength(3);
+    expect(result.best?.epoch).toBe(2);
+    expect(result.weights.tensors[0].data[0]).toBe(2);
+  });
+});

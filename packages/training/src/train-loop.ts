@@ -33,19 +33,27 @@ export interface TrainLoopOptions {
   train: Float32Tensor;
   validation: Float32Tensor;
   onBatch?: (progress: TrainProgress) => void;
-  onEpoch?: (report: EpochReport) => Promise<void> | void;
+  /** Called after each epoch; returning `{ stop: reason }` ends training there with status "pruned" (a sweep's pruner). */
+  onEpoch?: (report: EpochReport) => Promise<EpochDecision | void> | EpochDecision | void;
   /** Aborting ends the loop after the current step, with status "aborted". */
   signal?: AbortSignal;
 }
 
+/** What an epoch callback may ask for. */
+export interface EpochDecision {
+  stop: string;
+}
+
 export interface TrainLoopResult {
-  status: "finished" | "failed" | "aborted";
+  status: "finished" | "failed" | "aborted" | "pruned";
   history: EpochReport[];
   best: EpochReport | undefined;
   /** Weights at the best validation loss (or the last weights if no epoch completed). */
   weights: NeutralWeights;
   stoppedEarly: boolean;
   failure?: { epoch: number; step: number; reason: string };
+  /** Set when the epoch callback stopped training ("pruned"): the last epoch trained and why. */
+  pruned?: { epoch: number; reason: string };
 }
 
 const EVAL_BATCH = 500;
@@ -187,7 +195,17 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopRes
     } else {
       sinceBest++;
     }
-    await options.onEpoch?.(report);
+    const decision = await options.onEpoch?.(report);
+    if (decision) {
+      return {
+        status: "pruned",
+        history,
+        best,
+        weights: bestWeights ?? (await trainer.getWeights()),
+        stoppedEarly: false,
+        pruned: { epoch, reason: decision.stop },
+      };
+    }
     const reduced = plateau?.update(report.valLoss);
     if (reduced !== undefined) {
       learningRate = reduced;

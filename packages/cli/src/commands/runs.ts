@@ -1,9 +1,9 @@
 import { RUN_STATUSES, createTracker, type RunStatus } from "@aelab/tracking";
 import { AelabError, ErrorCode } from "@aelab/core";
-import { STALE_RUN_MS } from "@aelab/training";
 import { requireExistingDb, type CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";
 import { fmt, table } from "../format.ts";
+import { runTiming } from "../run-timing.ts";
 
 export interface RunsFlags {
   experiment?: string;
@@ -21,7 +21,7 @@ export async function runsCommand(flags: RunsFlags, ctx: CliContext): Promise<nu
     throw new AelabError(ErrorCode.InvalidInput, `--limit must be a positive integer. Received: ${String(flags.limit)}`);
   requireExistingDb(ctx.db);
   const tracker = await createTracker({ url: ctx.db });
-  await tracker.reapStaleRuns(STALE_RUN_MS);
+  await tracker.reapStaleRuns(runTiming().staleRunMs);
   try {
     const { runs, total } = await tracker.listRuns({
       experimentName: flags.experiment,

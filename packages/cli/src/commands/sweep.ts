@@ -1,97 +1,192 @@
+/**
+ * `aelab sweep <file>` and `aelab sweep --resume <id>`: runs a sweep's trials
+ * in this process (parallelism 1), in local worker processes (parallelism or
+ * --workers N on SQLite), or through pg-boss for `aelab worker` processes
+ * (--db postgres://…); then prints the summary and exports the best encoder.
+ */
 import { loadOnnxModel } from "@aelab/backend-onnxruntime";
-import { specWarnings } from "@aelab/core";
-import { createTracker } from "@aelab/tracking";
-import { STALE_RUN_MS, exportRun, metricOf, parseSweepConfig, readConfigFile, runSweep, type SweepOutcome } from "@aelab/training";
+import { AelabError, ErrorCode, specWarnings } from "@aelab/core";
+import { createTracker, type Tracker } from "@aelab/tracking";
+import { exportRun, parseSweepConfig, readConfigFile, runSweep, type SweepConfig, type SweepOutcome, type TrialExecutor } from "@aelab/training";
 import { dirname, resolve } from "node:path";
 import type { CliContext } from "../context.ts";
 import { EXIT, exitCodeFor } from "../exit-codes.ts";
 import { duration, fmt, table } from "../format.ts";
-import { createProgressReporter } from "../progress.ts";
+import { createProgressReporter, type ProgressReporter } from "../progress.ts";
 import { createRegistry } from "../registry.ts";
+import { runTiming } from "../run-timing.ts";
+import { localExecutor } from "../sweep/local-executor.ts";
+import { pgBossExecutor, startBoss } from "../sweep/pg-queue.ts";
 
 export interface SweepFlags {
   backend?: string;
   export: boolean;
   out?: string;
+  resume?: string;
+  workers?: number;
+  /** pg-boss: seconds before an active trial job is failed and retried. */
+  jobTimeout?: number;
 }
 
-export async function sweepCommand(file: string, flags: SweepFlags, ctx: CliContext): Promise<number> {
+async function loadRecordedSweep(sweepId: string, tracker: Tracker) {
+  const record = await tracker.getSweep(sweepId);
+  if (!record) throw new AelabError(ErrorCode.NotFound, `Expected a recorded sweep to resume. Received: --resume ${sweepId}`);
+  return { record, sweep: parseSweepConfig(record.config, `sweep ${record.id}`) };
+}
+
+function overrideBackend(sweep: SweepConfig, backend: string): void {
+  sweep.context.training.backend = backend;
+  for (const t of sweep.trials) t.config.training.backend = backend;
+}
+
+export async function sweepCommand(file: string | undefined, flags: SweepFlags, ctx: CliContext): Promise<number> {
   const started = performance.now();
-  const sweep = parseSweepConfig(readConfigFile(file), file, { baseDir: dirname(resolve(file)) });
-  if (flags.backend) for (const t of sweep.trials) t.config.training.backend = flags.backend;
-  for (const warning of new Set(sweep.trials.flatMap((t) => specWarnings(t.config.spec).map((w) => `${t.config.spec.name}: ${w}`))))
-    ctx.err(`warning: ${warning}`);
-  const registry = createRegistry();
+  const timing = runTiming();
+  const postgres = /^postgres(ql)?:\/\//.test(ctx.db);
+  // A bad file fails before the database is touched; a resumed sweep's file comes from the database.
+  if (!file && !flags.resume) throw new AelabError(ErrorCode.InvalidInput, "aelab sweep needs a sweep file, or --resume <sweep id>. Received: neither");
+  if (file && flags.resume)
+    throw new AelabError(
+      ErrorCode.InvalidInput,
+      `aelab sweep takes a sweep file or --resume <sweep id>, not both. Received: ${file} and --resume ${flags.resume}`,
+    );
+  const fromFile = file ? parseSweepConfig(readConfigFile(file), file, { baseDir: dirname(resolve(file)) }) : undefined;
   const tracker = await createTracker({ url: ctx.db });
-  await tracker.reapStaleRuns(STALE_RUN_MS);
   const reporter = createProgressReporter();
+  let boss: Awaited<ReturnType<typeof startBoss>> | undefined;
   try {
-    const result = await runSweep({ sweep, registry, tracker, artifactsDir: ctx.artifactsDir, reporter, signal: ctx.signal });
-    reporter.stop();
-    ctx.out("");
-    ctx.out(summaryTable(result, sweep.metric.name));
-    ctx.out(`\nMean-image baseline (predict the average training digit): val MSE ${fmt(result.meanImageValMse)}`);
-    let code: number = result.outcomes.some((o) => o.status === "failed") ? EXIT.runFailed : EXIT.ok;
-    if (sweep.exportBest && flags.export && result.best) {
-      const best = result.best;
-      ctx.out(`\nBest run: ${best.name} (${best.runId}), ${sweep.metric.name} ${fmt(metricOf(best, sweep.metric.name))}. Exporting to ONNX…`);
-      try {
-        const exported = await exportRun({
+    const { record, sweep } = fromFile ? { record: undefined, sweep: fromFile } : await loadRecordedSweep(flags.resume!, tracker);
+    if (flags.backend) overrideBackend(sweep, flags.backend);
+    for (const warning of new Set(sweep.trials.flatMap((t) => specWarnings(t.config.spec).map((w) => `${t.config.spec.name}: ${w}`))))
+      ctx.err(`warning: ${warning}`);
+    const registry = createRegistry();
+    await tracker.reapStaleRuns(timing.staleRunMs);
+    const workers = flags.workers ?? sweep.parallelism;
+    let executor: ((sweepId: string) => TrialExecutor) | undefined;
+    if (postgres) {
+      boss = await startBoss(ctx.db, (error) => ctx.err(`pg-boss: ${error.message}`));
+      const b = boss;
+      executor = (sweepId) => pgBossExecutor({ boss: b, sweepId, slots: workers, expireInSeconds: flags.jobTimeout ?? 6 * 3600 });
+      reporter.info?.(`Trials go to pg-boss queue aelab-trials; start workers with: aelab worker --db <this database>`);
+    } else if (workers > 1) {
+      executor = (sweepId) =>
+        localExecutor({
+          sweepId,
+          workers,
+          db: ctx.db,
+          artifactsDir: ctx.artifactsDir,
           tracker,
-          registry,
-          runId: best.runId,
-          parts: ["encoder", "decoder", "full"],
-          outDir: resolve(flags.out ?? "artifacts/onnx"),
-          openFile: (bytes) => loadOnnxModel(bytes),
+          reporterFor: (label) => reporter.forWorker(label),
+          log: (line) => reporter.info?.(line),
         });
-        ctx.out(
-          table(
-            ["part", "file", "bytes", `max |onnxruntime − ${exported.referenceBackend}|`],
-            exported.files.map((f) => [f.part, f.path, f.bytes, f.parity.toExponential(2)]),
-            ["l", "l", "r", "r"],
-          ),
-        );
-        ctx.out(`Parity measured by running the written files under onnxruntime-node on ${exported.samples} validation samples of the run's own split.`);
-      } catch (error) {
-        ctx.err(`Export failed: ${error instanceof Error ? error.message : String(error)}`);
-        code = exitCodeFor(error);
-      }
     }
-    ctx.out(`\nSweep ${result.sweepId} took ${duration((performance.now() - started) / 1000)}. Runs are in ${ctx.db}.`);
-    ctx.out("Compare them in the dashboard:  npx aelab dashboard   (serves http://127.0.0.1:3000)");
-    return code;
+    const result = await runSweep({
+      sweep,
+      registry,
+      tracker,
+      artifactsDir: ctx.artifactsDir,
+      reporter,
+      signal: ctx.signal,
+      ...(record ? { resume: record } : {}),
+      ...(executor ? { executor } : {}),
+      staleRunMs: timing.staleRunMs,
+      heartbeatMs: timing.heartbeatMs,
+    });
+    reporter.stop();
+    return await report(result, sweep, { flags, ctx, tracker, registry, reporter, started });
   } finally {
     reporter.stop();
+    await boss?.stop({ graceful: false, wait: true });
     await tracker.close();
   }
 }
 
-function summaryTable(result: SweepOutcome, metric: string): string {
+interface ReportContext {
+  flags: SweepFlags;
+  ctx: CliContext;
+  tracker: Tracker;
+  registry: ReturnType<typeof createRegistry>;
+  reporter: ProgressReporter;
+  started: number;
+}
+
+async function report(result: SweepOutcome, sweep: SweepConfig, r: ReportContext): Promise<number> {
+  const { ctx, flags } = r;
+  ctx.out("");
+  ctx.out(summaryTable(result));
+  ctx.out("");
+  ctx.out(
+    table(
+      ["finished", "pruned", "failed", "crashed", "skipped"],
+      [[result.counts.finished, result.counts.pruned, result.counts.failed, result.counts.crashed, result.counts.skipped]],
+      ["r", "r", "r", "r", "r"],
+    ),
+  );
+  if (Number.isFinite(result.meanImageValMse)) ctx.out(`\nMean-image baseline (predict the average training digit): val MSE ${fmt(result.meanImageValMse)}`);
+  const incomplete = result.counts.skipped > 0 || result.counts.running > 0;
+  let code: number = result.counts.failed > 0 || result.counts.crashed > 0 ? EXIT.runFailed : EXIT.ok;
+  if (incomplete) {
+    ctx.err(`Sweep ${result.sweepId} stopped before every trial ran; continue it with: aelab sweep --resume ${result.sweepId}`);
+    if (code === EXIT.ok) code = EXIT.failure;
+  }
+  if (sweep.exportBest && flags.export && result.best && !ctx.signal.aborted) {
+    const best = result.best;
+    ctx.out(`\nBest run: ${best.name} (${best.runId}), ${sweep.metric.name} ${fmt(best.value)}. Exporting to ONNX…`);
+    try {
+      const exported = await exportRun({
+        tracker: r.tracker,
+        registry: r.registry,
+        runId: best.runId,
+        parts: ["encoder", "decoder", "full"],
+        outDir: resolve(flags.out ?? "artifacts/onnx"),
+        openFile: (bytes) => loadOnnxModel(bytes),
+      });
+      ctx.out(
+        table(
+          ["part", "file", "bytes", `max |onnxruntime − ${exported.referenceBackend}|`],
+          exported.files.map((f) => [f.part, f.path, f.bytes, f.parity.toExponential(2)]),
+          ["l", "l", "r", "r"],
+        ),
+      );
+      ctx.out(`Parity measured by running the written files under onnxruntime-node on ${exported.samples} validation samples of the run's own split.`);
+    } catch (error) {
+      ctx.err(`Export failed: ${error instanceof Error ? error.message : String(error)}`);
+      code = exitCodeFor(error);
+    }
+  }
+  ctx.out(`\nSweep ${result.sweepId} took ${duration((performance.now() - r.started) / 1000)}. Runs are in ${ctx.db}.`);
+  ctx.out("Compare them in the dashboard:  npx aelab dashboard   (serves http://127.0.0.1:3000)");
+  return code;
+}
+
+function summaryTable(result: SweepOutcome): string {
   const rows = [...result.outcomes]
-    .sort((a, b) => a.architecture.localeCompare(b.architecture) || a.hiddenSize - b.hiddenSize)
+    .sort((a, b) => a.architecture.localeCompare(b.architecture) || a.hiddenSize - b.hiddenSize || (a.trialIndex ?? 0) - (b.trialIndex ?? 0))
     .map((o) => {
-      const v = metricOf(o, metric);
       // Below 1.00× means the autoencoder beats the best linear code of the same size.
-      const vsPca = v !== undefined && o.status === "finished" && Number.isFinite(o.pcaValMse) && o.pcaValMse > 0 ? `${(v / o.pcaValMse).toFixed(2)}×` : "–";
+      const vsPca =
+        o.valMse !== undefined && o.status === "finished" && Number.isFinite(o.pcaValMse) && o.pcaValMse > 0 ? `${(o.valMse / o.pcaValMse).toFixed(2)}×` : "–";
       return [
         o.architecture,
         o.hiddenSize,
         o.status,
         o.backend ?? "–",
-        o.best?.epoch ?? "–",
-        fmt(o.best?.valMse),
-        fmt(o.best?.valBce),
+        o.bestEpoch ?? "–",
+        fmt(o.valMse),
+        fmt(o.valBce),
         fmt(o.pcaValMse),
         vsPca,
-        o.best ? Math.round(o.history.reduce((s, h) => s + h.samplesPerSecond, 0) / o.history.length) : "–",
+        o.samplesPerSecond === undefined ? "–" : Math.round(o.samplesPerSecond),
+        o.trialIndex ?? "–",
         o.runId,
       ];
     });
-  return table(["architecture", "hidden", "status", "backend", "best epoch", "val MSE", "val BCE", "PCA val MSE", "÷ PCA", "samples/s", "run"], rows, [
+  return table(["architecture", "hidden", "status", "backend", "best epoch", "val MSE", "val BCE", "PCA val MSE", "÷ PCA", "samples/s", "trial", "run"], rows, [
     "l",
     "r",
     "l",
     "l",
+    "r",
     "r",
     "r",
     "r",

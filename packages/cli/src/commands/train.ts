@@ -1,12 +1,13 @@
 import { dirname, resolve } from "node:path";
 import { createTracker } from "@aelab/tracking";
-import { Baselines, STALE_RUN_MS, executeRun, parseRunConfig, prepareData, readConfigFile } from "@aelab/training";
+import { Baselines, executeRun, parseRunConfig, prepareData, readConfigFile } from "@aelab/training";
 import { parseWith, specWarnings, trainingConfigSchema } from "@aelab/core";
 import type { CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";
 import { fmt } from "../format.ts";
 import { createProgressReporter } from "../progress.ts";
 import { createRegistry } from "../registry.ts";
+import { runTiming } from "../run-timing.ts";
 
 export interface TrainFlags {
   backend?: string;
@@ -23,9 +24,10 @@ export async function trainCommand(file: string, flags: TrainFlags, ctx: CliCont
     config.training = parseWith(trainingConfigSchema, overrides, { what: "command-line options", prefix: "training" });
   }
   for (const w of specWarnings(config.spec)) ctx.err(`warning: ${w}`);
+  const timing = runTiming();
   const registry = createRegistry();
   const tracker = await createTracker({ url: ctx.db });
-  await tracker.reapStaleRuns(STALE_RUN_MS);
+  await tracker.reapStaleRuns(timing.staleRunMs);
   const reporter = createProgressReporter();
   try {
     const data = prepareData(config.data);
@@ -38,6 +40,7 @@ export async function trainCommand(file: string, flags: TrainFlags, ctx: CliCont
       artifactsDir: ctx.artifactsDir,
       reporter,
       signal: ctx.signal,
+      heartbeatMs: timing.heartbeatMs,
     });
     reporter.stop();
     if (outcome.status !== "finished") {

@@ -51,7 +51,7 @@ describe("aelab sweep on real MNIST", () => {
       expect(total).toBe(4);
       for (const run of runs) {
         expect(run.status).toBe("finished");
-        expect(run.backend).toMatch(/^tfjs-/);
+        expect(run.backend).toMatch(/^(tfjs-|onnxruntime)/);
         const points = await tracker.getMetrics(run.id, ["train_loss", "val_loss", "val_mse"]);
         for (const key of ["train_loss", "val_loss", "val_mse"]) {
           const series = points.filter((p) => p.key === key).sort((a, b) => a.step - b.step);

@@ -11,6 +11,7 @@
  */
 import { AelabError, ErrorCode, type Activation } from "@aelab/core";
 import { emitActivation } from "../internal/emit-layers.ts";
+import { attr } from "../internal/graph-builder.ts";
 import type { Emitter } from "./emitter.ts";
 import { LEAKY_RELU_ALPHA } from "../compatibility.ts";
 
@@ -32,7 +33,8 @@ export function activationBackward(e: Emitter, dy: string, z: string, y: string,
     case "linear":
       return dy;
     case "relu":
-      return e.op("Where", [e.op("Greater", [y, zero], {}, `${base}.relu_mask`), dy, zero], {}, `${base}.relu_grad`);
+      // tfjs's own form, dy·step(x), as a Mul: ONNX Runtime's Where is several times slower on large values.
+      return e.mul(dy, e.op("Cast", [e.op("Greater", [y, zero], {}, `${base}.relu_mask`)], { to: attr.int(1) }, `${base}.relu_step`), `${base}.relu_grad`);
     case "leakyRelu":
       return e.op("Where", [e.op("Greater", [y, zero], {}, `${base}.leaky_mask`), dy, e.scale(dy, LEAKY_RELU_ALPHA)], {}, `${base}.leaky_grad`);
     case "elu": {

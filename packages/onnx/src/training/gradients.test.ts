@@ -20,6 +20,28 @@ import { onnxGradients, stepBatch, type StepBatch } from "./training-test-suppor
 const REGULARISED = { l1: 1e-3, l2: 2e-3, activityL1: 1e-3 };
 const IMAGE = [8, 8, 1];
 
+/**
+ * Stride-1 convolutions take their own backward paths (a Conv for dx; for dW, a
+ * Conv over the filter axis when there are fewer filters than channels): here
+ * with even kernels (uneven 'same' pads) and 'valid' padding.
+ */
+const STRIDE_ONE = autoencoderSpecSchema.parse({
+  name: "stride-one-7x6x3",
+  input: { shape: [7, 6, 3] },
+  encoder: [
+    { type: "conv2d", filters: 2, kernelSize: [4, 2], strides: 1, padding: "same", activation: "relu" },
+    { type: "conv2d", filters: 4, kernelSize: [2, 3], strides: 1, padding: "same", activation: "tanh" },
+    { type: "conv2d", filters: 2, kernelSize: 3, strides: 1, padding: "valid", activation: "relu" },
+    { type: "flatten" },
+    { type: "dense", units: 3, activation: "linear" },
+  ],
+  decoder: [
+    { type: "dense", units: 40, activation: "relu" },
+    { type: "reshape", targetShape: [5, 4, 2] },
+    { type: "conv2dTranspose", filters: 3, kernelSize: 3, strides: 1, padding: "valid", activation: "sigmoid" },
+  ],
+});
+
 /** Every preset (small images), every extra spec, both losses; some with every penalty on. */
 function cases(): [string, AutoencoderSpec][] {
   const out: [string, AutoencoderSpec][] = [];
@@ -27,7 +49,7 @@ function cases(): [string, AutoencoderSpec][] {
     p,
     presetSpec(p, { inputShape: IMAGE, hiddenSize: 3 }),
   ]);
-  for (const [name, spec] of [...presets, ...Object.entries(EXTRA_SPECS)]) {
+  for (const [name, spec] of [...presets, ...Object.entries(EXTRA_SPECS), ["stride-one-7x6x3", STRIDE_ONE] as [string, AutoencoderSpec]]) {
     for (const loss of ["mse", "bce"] as const) {
       // BCE needs probabilities: only on specs that end in a sigmoid (linear outputs sit on the clip's kinks).
       if (loss === "bce" && lastActivation(spec) !== "sigmoid") continue;

@@ -11,7 +11,9 @@
  * - conv2d: dx = ConvTranspose(dz, W) with the forward pads and the output
  *   padding that restores the input size; dW = a Conv over the batch axis
  *   (x as [C,N,H,W] correlated with dz as a [F,N,oh,ow] filter dilated by s),
- *   as backend-tfjs's wasm Conv2DBackpropFilter does; db = Σ dz over N,H,W;
+ *   as backend-tfjs's wasm Conv2DBackpropFilter does, or, at stride 1 with fewer
+ *   filters than channels, a Conv over the filter axis (see `strideOneKernelGrad`);
+ *   db = Σ dz over N,H,W;
  * - conv2dTranspose: dx = Conv(dz, W) with the transpose's pads, dW = the same
  *   batch-axis Conv with the roles of x and dz swapped;
  * - maxPool2d: dy goes back to each window's first maximum, by the Indices
@@ -32,7 +34,7 @@ import {
   type MaxPool2dLayer,
 } from "@aelab/core";
 import { attr } from "../internal/graph-builder.ts";
-import { convAxisPads, convTransposeAxisPads } from "../padding.ts";
+import { convAxisPads, convTransposeAxisPads, type AxisPads } from "../padding.ts";
 import { activationBackward, activationForward } from "./activations.ts";
 import { nchwToNhwc, nhwcToNchw, type Emitter, type GraphTensor } from "./emitter.ts";
 
@@ -102,25 +104,85 @@ function convRule(ctx: LayerContext, x: GraphTensor, layer: Conv2dLayer): LayerS
     backward(dy, needInput) {
       const dz = activationBackward(e, dy, z, y, layer.activation, id);
       ctx.grad(`${id}.bias`, e.reduceSum(dz, [0, 2, 3], `${id}.bias_grad`));
-      // dW[f,c,a,b] = Σ dz[n,f,i,j]·xpad[n,c,i·s+a,j·s+b]: a Conv over the batch axis, dz as a filter dilated by s.
-      const endH = kh - h - ph.begin + sh * (oh - 1);
-      const endW = kw - w - pw.begin + sw * (ow - 1);
-      const xT = cropEnd(e, e.transpose(x.name, [1, 0, 2, 3], `${id}.x_t`), [h, w], [-endH, -endW], `${id}.x_crop`);
-      const dzT = e.transpose(dz, [1, 0, 2, 3], `${id}.dz_t`);
-      const gradAttrs = {
-        kernel_shape: ints([oh, ow]),
-        strides: ints([1, 1]),
-        dilations: ints([sh, sw]),
-        group: attr.int(1),
-        pads: ints([ph.begin, pw.begin, Math.max(endH, 0), Math.max(endW, 0)]),
-      };
-      const g = e.op("Conv", [xT, dzT], gradAttrs, `${id}.kernel_grad_cf`);
-      ctx.grad(`${id}.kernel`, e.transpose(g, [1, 0, 2, 3], `${id}.kernel_grad`));
+      const geometry: KernelGradGeometry = { x: x.name, dz, id, kernel: [kh, kw], strides: [sh, sw], input: [h, w], output: [oh, ow], pads: [ph, pw] };
+      // Whichever of C and F is smaller becomes the gradient Conv's batch axis, which im2col expands.
+      const strideOne = sh === 1 && sw === 1 && layer.filters < x.shape[2];
+      ctx.grad(`${id}.kernel`, strideOne ? strideOneKernelGrad(e, geometry) : batchAxisKernelGrad(e, geometry));
       if (!needInput) return undefined;
+      if (sh === 1 && sw === 1) return strideOneInputGrad(e, kernel, geometry);
       const outputPadding = [h - (sh * (oh - 1) + kh - ph.begin - ph.end), w - (sw * (ow - 1) + kw - pw.begin - pw.end)];
       return e.op("ConvTranspose", [dz, kernel], { ...common, pads, output_padding: ints(outputPadding) }, `${id}.input_grad`);
     },
   };
+}
+
+/** What a conv2d's kernel gradient needs: its input x, dL/dz, and the forward geometry. */
+interface KernelGradGeometry {
+  x: string;
+  dz: string;
+  id: string;
+  kernel: [number, number];
+  strides: [number, number];
+  input: [number, number];
+  output: [number, number];
+  pads: [AxisPads, AxisPads];
+}
+
+/**
+ * dW[f,c,a,b] = Σ dz[n,f,i,j]·xpad[n,c,i·s+a,j·s+b]: a Conv over the batch axis
+ * (x as [C,N,H,W], dz as a [F,N,oh,ow] filter dilated by s), then [C,F,…] → [F,C,…].
+ */
+function batchAxisKernelGrad(e: Emitter, g: KernelGradGeometry): string {
+  const [[kh, kw], [sh, sw], [h, w], [oh, ow], [ph, pw]] = [g.kernel, g.strides, g.input, g.output, g.pads];
+  const endH = kh - h - ph.begin + sh * (oh - 1);
+  const endW = kw - w - pw.begin + sw * (ow - 1);
+  const xT = cropEnd(e, e.transpose(g.x, [1, 0, 2, 3], `${g.id}.x_t`), [h, w], [-endH, -endW], `${g.id}.x_crop`);
+  const dzT = e.transpose(g.dz, [1, 0, 2, 3], `${g.id}.dz_t`);
+  const attributes = {
+    kernel_shape: ints([oh, ow]),
+    strides: ints([1, 1]),
+    dilations: ints([sh, sw]),
+    group: attr.int(1),
+    pads: ints([ph.begin, pw.begin, Math.max(endH, 0), Math.max(endW, 0)]),
+  };
+  return e.transpose(e.op("Conv", [xT, dzT], attributes, `${g.id}.kernel_grad_cf`), [1, 0, 2, 3], `${g.id}.kernel_grad`);
+}
+
+/**
+ * dW of a stride-1 conv2d with fewer filters (F) than input channels (C), as one
+ * Conv whose batch axis is F rather than C: dz as the [F,N,oh,ow] input and x as
+ * the [C,N,h,w] filter. im2col then expands F copies of the batch instead of C
+ * (32× less work for seed-conv's last conv). With input pads
+ * (k − 1 − pad, h − oh + pad) the output is k wide and runs over the kernel
+ * offsets in reverse, so a Slice with step −1 flips it; it is already [F,C,kh,kw].
+ */
+function strideOneKernelGrad(e: Emitter, g: KernelGradGeometry): string {
+  const xT = e.transpose(g.x, [1, 0, 2, 3], `${g.id}.x_t`);
+  const dzT = e.transpose(g.dz, [1, 0, 2, 3], `${g.id}.dz_t`);
+  const attributes = { kernel_shape: ints(g.input), strides: ints([1, 1]), dilations: ints([1, 1]), group: attr.int(1), pads: ints(strideOnePads(g)) };
+  return flipSpatial(e, e.op("Conv", [dzT, xT], attributes, `${g.id}.kernel_grad_fc`), g.kernel, `${g.id}.kernel_grad`);
+}
+
+/** Pads that make a stride-1 correlation with dz run over the kernel offsets k − 1 … 0: see `strideOneKernelGrad`. */
+function strideOnePads(g: KernelGradGeometry): number[] {
+  const [[kh, kw], [h, w], [oh, ow], [ph, pw]] = [g.kernel, g.input, g.output, g.pads];
+  return [kh - 1 - ph.begin, kw - 1 - pw.begin, h - oh + ph.begin, w - ow + pw.begin];
+}
+
+/** Reverses axes 2 and 3 of a [*, *, kh, kw] value. */
+function flipSpatial(e: Emitter, x: string, [kh, kw]: [number, number], base: string): string {
+  return e.op("Slice", [x, e.ints([kh - 1, kw - 1]), e.ints([-kh - 1, -kw - 1]), e.ints([2, 3]), e.ints([-1, -1])], {}, base);
+}
+
+/**
+ * dx of a stride-1 conv2d as a Conv rather than a ConvTranspose (the same sums;
+ * ONNX Runtime's Conv is the faster kernel): dz correlated with the kernel
+ * transposed to [C,F,kh,kw] and flipped, with the pads of `strideOnePads`.
+ */
+function strideOneInputGrad(e: Emitter, kernel: string, g: KernelGradGeometry): string {
+  const flipped = flipSpatial(e, e.transpose(kernel, [1, 0, 2, 3], `${g.id}.kernel_t`), g.kernel, `${g.id}.kernel_flip`);
+  const attributes = { kernel_shape: ints(g.kernel), strides: ints([1, 1]), dilations: ints([1, 1]), group: attr.int(1), pads: ints(strideOnePads(g)) };
+  return e.op("Conv", [g.dz, flipped], attributes, `${g.id}.input_grad`);
 }
 
 function convTransposeRule(ctx: LayerContext, x: GraphTensor, layer: Conv2dTransposeLayer): LayerStep {

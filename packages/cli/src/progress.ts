@@ -20,12 +20,17 @@ interface WorkerState {
   runName: string;
 }
 
-function describeProgress(e: SweepProgressEvent): string {
+/** Trial counts and the best so far; with `withRunning`, each trial in progress and its epoch (workers on other machines). */
+function describeProgress(e: SweepProgressEvent, withRunning: boolean): string {
   const parts = Object.entries(e.counts)
     .filter(([k, n]) => n > 0 && k !== "skipped")
     .map(([k, n]) => `${k} ${n}`);
   const best = e.best ? `  best ${e.best.metric} ${fmt(e.best.value)} (${e.best.name})` : "";
-  return `${e.done}/${e.total} done${parts.length ? ` (${parts.join(", ")})` : ""}${best}`;
+  const running =
+    withRunning && e.running.length > 0
+      ? `  running: ${e.running.map((r) => `#${r.trialIndex} ${r.name} epoch ${r.epoch}/${r.epochs}${r.host ? ` on ${r.host}` : ""}`).join("; ")}`
+      : "";
+  return `${e.done}/${e.total} done${parts.length ? ` (${parts.join(", ")})` : ""}${best}${running}`;
 }
 
 export function createProgressReporter(stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
@@ -39,6 +44,8 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
   let sweepBar: cliProgress.SingleBar | undefined;
   let stopped = false;
   let lastProgress = "";
+  // Runs reported to this process (its own, or its local workers'): their epochs have lines and bars of their own.
+  let localRuns = false;
   const workers = new Map<string, WorkerState>();
   const say = (line: string) => (multi ? multi.log(`${line}\n`) : stream.write(`${line}\n`));
   const stateOf = (label: string) => {
@@ -51,6 +58,7 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
     const prefix = label ? `[${label}] ` : "";
     return {
       runStart(e) {
+        localRuns = true;
         const s = stateOf(label);
         s.epochs = e.epochs;
         s.runName = e.name;
@@ -93,7 +101,7 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
       if (!multi) say(`sweep ${e.name} (${e.sweepId}): ${e.total} trials`);
     },
     sweepProgress(e) {
-      const text = describeProgress(e);
+      const text = describeProgress(e, !localRuns);
       if (sweepBar) {
         sweepBar.setTotal(e.total);
         sweepBar.update(e.done, { info: text.replace(/^\d+\/\d+ done ?/, "") });

@@ -29,6 +29,8 @@ export interface SweepProgressEvent {
   counts: Record<string, number>;
   /** The best finished trial so far by the sweep metric. */
   best?: { runId: string; name: string; value: number; metric: string };
+  /** Trials in progress anywhere (any worker, any machine), with the last epoch their run logged. */
+  running: { trialIndex: number; name: string; epoch: number; epochs: number; host: string | null }[];
 }
 
 export interface Reporter {

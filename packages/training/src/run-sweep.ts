@@ -160,7 +160,7 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> 
         await executor.submit(toSubmit.map((t) => t.index));
       }
       const progress = progressOf(sweepId, sweep, trials, runs);
-      const key = JSON.stringify([progress.counts, progress.best?.runId]);
+      const key = JSON.stringify([progress.counts, progress.best?.runId, progress.running]);
       if (key !== lastProgress) {
         lastProgress = key;
         reporter?.sweepProgress?.(progress);
@@ -197,9 +197,16 @@ function progressOf(sweepId: string, sweep: SweepConfig, trials: TrialRecord[], 
     runs.map((r) => toRunResult(r, sweep.metric)),
     sweep.metric,
   );
+  const byId = new Map(runs.map((r) => [r.id, r]));
+  const running = trials.flatMap((t) => {
+    const run = t.status === "running" && t.runId !== null ? byId.get(t.runId) : undefined;
+    if (!run || run.status !== "running") return [];
+    return [{ trialIndex: t.index, name: run.name, epoch: run.summary.val_loss?.step ?? 0, epochs: Number(run.params.epochs ?? 0), host: run.host }];
+  });
   return {
     sweepId,
     total: sweep.trialCount,
+    running,
     done: trials.filter((t) => isTerminal(t, sweep.maxAttempts)).length,
     counts,
     ...(best ? { best: { runId: best.runId, name: best.name, value: best.value!, metric: sweep.metric.name } } : {}),

@@ -154,7 +154,7 @@ async function report(result: SweepOutcome, sweep: SweepConfig, r: ReportContext
       code = exitCodeFor(error);
     }
   }
-  ctx.out(`\nSweep ${result.sweepId} took ${duration((performance.now() - r.started) / 1000)}. Runs are in ${ctx.db}.`);
+  ctx.out(`\nSweep ${result.sweepId} took ${duration((performance.now() - r.started) / 1000)}. Runs are in ${ctx.db.replace(/\/\/[^@/]*@/, "//***@")}.`);
   ctx.out("Compare them in the dashboard:  npx aelab dashboard   (serves http://127.0.0.1:3000)");
   return code;
 }

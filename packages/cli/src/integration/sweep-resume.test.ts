@@ -99,16 +99,25 @@ describe("crashes and resume (SQLite)", () => {
     expect(resumed.stdout).toMatch(/finished\s+pruned\s+failed\s+crashed\s+skipped\n[─ ]+\n\s+4\s+0\s+0\s+0\s+0/);
   }, 120_000);
 
-  it("--workers 2 runs the trials in two worker processes with one thread each", async () => {
+  it("--workers 2 runs trials in two worker processes with one thread each; a worker killed mid-trial has its trial retried", async () => {
     const db = join(dir, "workers.db");
-    const result = await runCli(["--db", db, "--artifacts", join(dir, "artifacts"), "sweep", "grid.yaml", "--workers", "2", "--no-export"], { cwd: dir, env });
+    const cli = startCli(["--db", db, "--artifacts", join(dir, "artifacts"), "sweep", "grid.yaml", "--workers", "2", "--no-export"], { cwd: dir, env });
+    const [, pid] = await cli.waitFor(/^\[w1\] worker process (\d+) started, 1 thread$/);
+    await cli.waitFor(/^\[w2\] worker process \d+ started, 1 thread$/);
+    // Kill w1 in the middle of its first trial (after that trial's first epoch).
+    const [, name] = await cli.waitFor(/^\[w1\] \[\d\/4\] (.*) on onnxruntime/);
+    await cli.waitFor(new RegExp(`^\\[w1\\]\\s+${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} epoch 1/${EPOCHS}`));
+    process.kill(Number(pid), "SIGKILL");
+    const result = await cli.exited;
+    expect(result.stderr).toMatch(new RegExp(`\\[w1\\] worker process ${pid} died \\(SIGKILL\\)`));
     expect(result.stderr).not.toMatch(/FAILED/);
     expect(result.code).toBe(0);
     const runs = await runsOf(db);
-    expect(runs.map((r) => r.status)).toEqual(["finished", "finished", "finished", "finished"]);
-    expect(new Set(runs.map((r) => r.trialIndex))).toEqual(new Set([1, 2, 3, 4]));
+    const finished = runs.filter((r) => r.status === "finished");
+    expect(finished.map((r) => r.trialIndex).sort()).toEqual([1, 2, 3, 4]);
+    expect(runs.filter((r) => r.status === "crashed").map((r) => r.name)).toEqual([name]);
+    expect(runs).toHaveLength(5);
     expect(runs.every((r) => r.tags.backendThreads === "1")).toBe(true);
-    expect(result.stderr).toMatch(/^\[w1\] \[\d\/4\]/m);
     expect(result.stderr).toMatch(/^\[w2\] \[\d\/4\]/m);
   }, 120_000);
 });

@@ -57,6 +57,7 @@ export function localExecutor(options: LocalExecutorOptions): TrialExecutor {
       env: { ...process.env, AELAB_WASM_THREADS: threads, AELAB_ORT_THREADS: threads },
       stdio: ["pipe", "pipe", "pipe"],
     });
+    options.log(`[${label}] worker process ${child.pid} started, ${threads} thread${threads === "1" ? "" : "s"}`);
     const reporter = options.reporterFor(label);
     const worker: Worker = { label, child, runId: undefined, exited: Promise.resolve() };
     createInterface({ input: child.stdout }).on("line", (line) => {

@@ -84,7 +84,8 @@ export function createProgressReporter(stream: NodeJS.WriteStream = process.stde
         );
       },
       runEnd(e) {
-        if (e.status === "failed") say(`${prefix}  ${e.name} FAILED: ${e.error ?? "unknown error"}`);
+        if (e.status === "failed" && e.interrupted) say(`${prefix}  ${e.name} interrupted: ${e.error ?? ""}`);
+        else if (e.status === "failed") say(`${prefix}  ${e.name} FAILED: ${e.error ?? "unknown error"}`);
         if (e.status === "pruned") say(`${prefix}  ${e.name} pruned: ${e.error ?? ""}`);
       },
       info(message) {

@@ -262,6 +262,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<RunOutcome
     status: outcome.status,
     bestValMse: outcome.best?.valMse ?? null,
     error: outcome.error,
+    ...(outcome.interrupted ? { interrupted: true } : {}),
   });
   return outcome;
 }

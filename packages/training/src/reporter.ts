@@ -17,6 +17,8 @@ export interface RunEndEvent {
   status: "finished" | "failed" | "pruned";
   bestValMse: number | null;
   error?: string;
+  /** Stopped by the signal (Ctrl-C, SIGTERM): a sweep runs it again on `--resume`. */
+  interrupted?: boolean;
 }
 
 /** Where a sweep stands, after each change the coordinator sees. */

@@ -10,16 +10,15 @@ import { useRouter } from "next/navigation";
 import { useEffect, useMemo } from "react";
 import { PCA_SERIES_NAME } from "~/lib/compare-series";
 import { formatAxisValue, formatMetric } from "~/lib/format";
-import type { Curve } from "~/lib/curves";
+import { CURVE_KEYS, RUN_CURVE_KEYS, type Curve, type StepWindow } from "~/lib/curves";
 import { useTRPC } from "~/trpc/react";
 import { EChart, tooltipLine } from "./echart";
+import { useCurveZoom } from "./use-curve-zoom";
 
 const LIVE_POLL_MS = 5000;
-const LOSS_KEYS = ["train_loss", "val_loss"];
-const MSE_KEYS = ["val_mse"];
-const PCA_KEY = "pca_val_mse";
-/** Only the keys the charts draw are fetched (a run may log many more, with thousands of steps). */
-export const CURVE_KEYS = [...LOSS_KEYS, ...MSE_KEYS, PCA_KEY];
+const { LOSS_KEYS, MSE_KEYS, PCA_KEY } = RUN_CURVE_KEYS;
+/** The keys zooming refetches (the PCA baseline is one value at step 0). */
+const ZOOM_KEYS = [...LOSS_KEYS, ...MSE_KEYS];
 
 /** The PCA baseline of the run, drawn flat across the steps the MSE curve spans. */
 function baselineSeries(all: Curve[]): Curve | null {
@@ -35,11 +34,17 @@ function lastStep(series: Curve[]): number {
   return Math.max(0, ...series.map((s) => s.steps.at(-1) ?? 0));
 }
 
-function curveOption(shown: Curve[], yName: string): EChartsOption {
+/** A line chart of the curves, with an x-axis dataZoom (wheel/drag inside, slider below) set to `zoom`. */
+function curveOption(shown: Curve[], yName: string, extent: StepWindow | null, zoom: StepWindow | null): EChartsOption {
   const xName = shown.every((s) => s.epochIsStep) ? "epoch" : "step";
+  const window = zoom ? { startValue: zoom.from, endValue: zoom.to } : { start: 0, end: 100 };
   return {
     animation: false,
-    grid: { left: 64, right: 24, top: 48, bottom: 48 },
+    grid: { left: 64, right: 24, top: 48, bottom: 84 },
+    dataZoom: [
+      { type: "inside", xAxisIndex: 0, filterMode: "none", ...window },
+      { type: "slider", xAxisIndex: 0, filterMode: "none", height: 18, bottom: 8, showDetail: false, ...window },
+    ],
     legend: { top: 8, data: shown.map((s) => s.key) },
     tooltip: {
       trigger: "item",
@@ -49,7 +54,8 @@ function curveOption(shown: Curve[], yName: string): EChartsOption {
         return tooltipLine(String(item.marker ?? ""), item.seriesName ?? "", `${xName} ${epoch}: ${formatMetric(value)}`);
       },
     },
-    xAxis: { type: "value", name: xName, nameLocation: "middle", nameGap: 28, minInterval: 1, min: "dataMin", max: "dataMax" },
+    // The axis spans the whole run even when only a window has fine points, so the slider can zoom back out.
+    xAxis: { type: "value", name: xName, nameLocation: "middle", nameGap: 28, minInterval: 1, min: extent?.from ?? "dataMin", max: extent?.to ?? "dataMax" },
     yAxis: { type: "value", name: yName, scale: true, axisLabel: { formatter: formatAxisValue } },
     series: shown.map((s) => {
       const baseline = s.key === PCA_SERIES_NAME;
@@ -74,7 +80,7 @@ export function RunCurves({ runId, status, initial }: { runId: string; status: R
   const history = useQuery(
     trpc.metrics.curves.queryOptions({ runId, keys: CURVE_KEYS }, { initialData: initial, refetchInterval: stillLive ? LIVE_POLL_MS : false }),
   );
-  const all = history.data;
+  const { zoom, extent, curves: all, onZoom, fineReady } = useCurveZoom(runId, ZOOM_KEYS, history.data);
   const router = useRouter();
   const { refetch } = history;
   useEffect(() => {
@@ -91,8 +97,8 @@ export function RunCurves({ runId, status, initial }: { runId: string; status: R
       mse: [...all.filter((s) => MSE_KEYS.includes(s.key)), ...(baseline ? [baseline] : [])],
     };
   }, [all]);
-  const lossOption = useMemo(() => curveOption(loss, "loss"), [loss]);
-  const mseOption = useMemo(() => curveOption(mse, "val_mse"), [mse]);
+  const lossOption = useMemo(() => curveOption(loss, "loss", extent, zoom), [loss, extent, zoom]);
+  const mseOption = useMemo(() => curveOption(mse, "val_mse", extent, zoom), [mse, extent, zoom]);
 
   if (!all.some((s) => [...LOSS_KEYS, ...MSE_KEYS].includes(s.key))) {
     return (
@@ -102,16 +108,34 @@ export function RunCurves({ runId, status, initial }: { runId: string; status: R
     );
   }
   return (
-    <div className="curves" data-testid="run-curves" data-live={stillLive ? "true" : "false"} data-epochs={lastStep(loss)}>
+    <div
+      className="curves"
+      data-testid="run-curves"
+      data-live={stillLive ? "true" : "false"}
+      data-epochs={lastStep(loss)}
+      data-zoom={zoom ? `${zoom.from}-${zoom.to}` : "none"}
+      data-fine-ready={fineReady ? "true" : "false"}
+      data-points={loss[0]?.steps.length ?? 0}
+    >
       {stillLive ? <p className="muted">Live: refreshing every {LIVE_POLL_MS / 1000} s.</p> : null}
+      <p className="muted" data-testid="curves-note">
+        Drag the slider or scroll on a chart to zoom; the server sends the finer points of the window (at most 1,000 a series, spikes kept).
+      </p>
       <div className="chart-grid">
         <figure>
           <figcaption>Loss per epoch</figcaption>
-          <EChart option={lossOption} seriesNames={loss.map((s) => s.key)} testId="loss-chart" label="Training and validation loss per epoch" height={300} />
+          <EChart
+            option={lossOption}
+            seriesNames={loss.map((s) => s.key)}
+            testId="loss-chart"
+            label="Training and validation loss per epoch"
+            height={340}
+            onZoom={onZoom}
+          />
         </figure>
         <figure>
           <figcaption>Validation MSE per epoch{mse.some((s) => s.key === PCA_SERIES_NAME) ? " (dashed: PCA baseline)" : ""}</figcaption>
-          <EChart option={mseOption} seriesNames={mse.map((s) => s.key)} testId="mse-chart" label="Validation MSE per epoch" height={300} />
+          <EChart option={mseOption} seriesNames={mse.map((s) => s.key)} testId="mse-chart" label="Validation MSE per epoch" height={340} onZoom={onZoom} />
         </figure>
       </div>
     </div>

@@ -5,6 +5,15 @@
  */
 import type { MetricWindow } from "@aelab/tracking";
 
+/** What the run page charts (a run may log many more keys, with thousands of steps). */
+export const RUN_CURVE_KEYS: { LOSS_KEYS: readonly string[]; MSE_KEYS: readonly string[]; PCA_KEY: string } = {
+  LOSS_KEYS: ["train_loss", "val_loss"],
+  MSE_KEYS: ["val_mse"],
+  PCA_KEY: "pca_val_mse",
+};
+/** Only these keys are fetched for the run page. Lives here, not in the client component, so the server page can import it. */
+export const CURVE_KEYS: string[] = [...RUN_CURVE_KEYS.LOSS_KEYS, ...RUN_CURVE_KEYS.MSE_KEYS, RUN_CURVE_KEYS.PCA_KEY];
+
 export interface Curve {
   runId: string;
   key: string;
@@ -51,4 +60,22 @@ export function mergeWindow(coarse: Curve, fine: Curve | undefined, from: number
   fine.steps.forEach((step, i) => push(step, fine.values[i]));
   coarse.steps.forEach((step, i) => step > to && push(step, coarse.values[i]));
   return { ...coarse, steps, values, downsampled: coarse.downsampled || fine.downsampled };
+}
+
+export interface StepWindow {
+  from: number;
+  to: number;
+}
+
+/** The zoom in a URL, or null for none / nonsense. */
+export function parseWindow(from: string | null, to: string | null): StepWindow | null {
+  if (from === null || to === null || !/^-?\d{1,10}$/.test(from) || !/^-?\d{1,10}$/.test(to)) return null;
+  const window = { from: Number(from), to: Number(to) };
+  return window.from < window.to ? window : null;
+}
+
+/** The smallest and largest step of the curves (the un-zoomed axis). */
+export function stepExtent(curves: readonly Curve[]): StepWindow | null {
+  const steps = curves.flatMap((c) => c.steps.slice(0, 1).concat(c.steps.slice(-1)));
+  return steps.length ? { from: Math.min(...steps), to: Math.max(...steps) } : null;
 }

@@ -5,7 +5,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { RunArtifacts, RunFacts, RunKeyValues, RunSummaryTable } from "~/components/run-details";
-import { CURVE_KEYS, RunCurves } from "~/components/run-curves";
+import { RunCurves } from "~/components/run-curves";
+import { CURVE_KEYS } from "~/lib/curves";
 import { StatusBadge } from "~/components/status-badge";
 import { getApi } from "~/trpc/server";
 

@@ -34,3 +34,5 @@ export type { TrackingQueries } from "./queries/tracking-queries.ts";
 export { DEFAULT_MAX_POINTS } from "./queries/metric-window.ts";
 export type { MetricWindow, MetricWindowQuery, WindowPoint } from "./queries/metric-window.ts";
 export type { RunFacets, RunScope } from "./queries/run-facets.ts";
+export { openBulkMetricLoader } from "./bulk/sqlite-bulk-metrics.ts";
+export type { BulkMetricLoader } from "./bulk/sqlite-bulk-metrics.ts";

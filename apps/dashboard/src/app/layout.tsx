@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { HydrationMarker } from "~/components/hydration-marker";
 import { TRPCReactProvider } from "~/trpc/react";
 import "./globals.css";
 
@@ -13,6 +14,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
+        <HydrationMarker />
         <header className="topbar">
           <Link href="/" className="brand">
             aelab

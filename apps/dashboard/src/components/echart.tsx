@@ -65,6 +65,8 @@ export function EChart({ option, seriesNames, testId, label, height = 360, onZoo
   const container = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const [ready, setReady] = useState(false);
+  // When the first draw finished, in ms since navigation start (for the scale measurement).
+  const [readyAt, setReadyAt] = useState<number | null>(null);
   const zoomHandler = useRef(onZoom);
   useEffect(() => {
     zoomHandler.current = onZoom;
@@ -75,7 +77,10 @@ export function EChart({ option, seriesNames, testId, label, height = 360, onZoo
     if (!element) return;
     const instance = echarts.init(element, null, { renderer: "svg" });
     chart.current = instance;
-    instance.on("finished", () => setReady(true));
+    instance.on("finished", () => {
+      setReady(true);
+      setReadyAt((at) => at ?? Math.round(performance.now()));
+    });
     instance.on("datazoom", () => {
       const window = zoomWindow(instance);
       if (window) zoomHandler.current?.(window);
@@ -102,6 +107,7 @@ export function EChart({ option, seriesNames, testId, label, height = 360, onZoo
       data-testid={testId}
       data-series={JSON.stringify(seriesNames)}
       data-ready={ready ? "true" : "false"}
+      data-ready-at={readyAt ?? undefined}
       style={{ height }}
     />
   );

@@ -151,6 +151,104 @@ describe("dashboard in Chromium", () => {
     }
   });
 
+  it("zooms a long curve: the URL keeps the window and the server sends its finer points", async () => {
+    const tracker = await createTracker({ url: db });
+    const spike = 1777;
+    try {
+      const run = await tracker.startRun({ experimentName: "e2e-zoom", name: "long-curve", architecture: "dense", hiddenSize: 8, spec: {} });
+      const loss = (step: number) => (step === spike ? 5 : 1 / (1 + step / 50));
+      const points = Array.from({ length: 3000 }, (_, step) => [
+        { key: "train_loss", value: loss(step), step },
+        { key: "val_loss", value: loss(step) * 1.1, step },
+        { key: "val_mse", value: loss(step) / 10, step },
+      ]).flat();
+      for (let i = 0; i < points.length; i += 3000) await tracker.logMetrics(run.id, points.slice(i, i + 3000));
+      await tracker.endRun(run.id, { status: "finished" });
+
+      // Opened zoomed from a shared URL: the window's 101 steps arrive in full (≤ 1,000 points, so nothing dropped).
+      const fine = page.waitForResponse((r) => r.url().includes("metrics.curves") && decodeURIComponent(r.url()).includes('"from":1700'));
+      await page.goto(`${server.url}/runs/${run.id}?from=1700&to=1800`);
+      const body = (await (await fine).json()) as Array<{ result: { data: { json: Array<{ key: string; steps: number[]; values: number[] }> } } }>;
+      const train = body[0].result.data.json.find((c) => c.key === "train_loss");
+      expect(train?.steps).toEqual(Array.from({ length: 101 }, (_, i) => 1700 + i));
+      expect(train?.values[spike - 1700]).toBe(5);
+      await page.locator('[data-testid="run-curves"][data-zoom="1700-1800"][data-fine-ready="true"]').waitFor();
+
+      // Un-zoomed, the full curve is downsampled (≤ 1,000 points) and still holds the one-step spike.
+      await page.goto(`${server.url}/runs/${run.id}`);
+      const curves = page.getByTestId("run-curves");
+      expect(Number(await curves.getAttribute("data-points"))).toBeLessThanOrEqual(1000);
+      await chartSeries('[data-testid="loss-chart"]');
+      // Zooming with the mouse wheel asks the server for the window and writes it into the URL.
+      const box = await page.getByTestId("loss-chart").boundingBox();
+      if (!box) throw new Error("no loss chart box");
+      const request = page.waitForRequest((r) => r.url().includes("metrics.curves") && decodeURIComponent(r.url()).includes('"from":'));
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 - 40);
+      for (let i = 0; i < 5; i++) await page.mouse.wheel(0, -300);
+      await request;
+      await page.locator('[data-testid="run-curves"][data-fine-ready="true"]:not([data-zoom="none"])').waitFor();
+      const url = new URL(page.url());
+      const [from, to] = [Number(url.searchParams.get("from")), Number(url.searchParams.get("to"))];
+      expect(from).toBeGreaterThan(0);
+      expect(to).toBeLessThan(2999);
+      expect(to - from).toBeLessThan(2999);
+      expect(await curves.getAttribute("data-zoom")).toBe(`${from}-${to}`);
+    } finally {
+      await tracker.close();
+    }
+  });
+
+  it("overlays the selected runs' curves on the compare page, the selection kept in the URL", async () => {
+    await page.goto(`${server.url}/compare?experiment=${encodeURIComponent(FIXTURE_EXPERIMENT)}`);
+    expect(await page.getByTestId("overlay").count()).toBe(0);
+    await Promise.all([page.waitForURL(/runs=/), page.getByTestId("overlay-best").click()]);
+    const selected = (new URL(page.url()).searchParams.get("runs") ?? "").split(",");
+    expect(selected.length).toBeGreaterThanOrEqual(6);
+    const series = await chartSeries('[data-testid="overlay-chart"]');
+    expect(series).toHaveLength(selected.length);
+    expect(series).toEqual(expect.arrayContaining(["dense-h2", "conv-h32", XSS_RUN_NAME]));
+    // Untick one run and submit: the overlay and the URL drop it.
+    await page.locator(`input[name="runs"][value="${selected[0]}"]`).uncheck();
+    await Promise.all([page.waitForURL((url) => !url.searchParams.get("runs")?.includes(selected[0])), page.getByTestId("overlay-submit").click()]);
+    expect(await chartSeries('[data-testid="overlay-chart"]')).toHaveLength(selected.length - 1);
+    await Promise.all([page.waitForURL(/key=val_mse/), page.getByRole("link", { name: "val_mse", exact: true }).click()]);
+    expect(await page.locator('[data-testid="overlay"] h2').textContent()).toContain("val_mse");
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+  });
+
+  it("shows a sweep's trials in parallel coordinates, a pruned trial as pruned, and parameter importance", async () => {
+    const tracker = await createTracker({ url: db });
+    let sweepId: string;
+    try {
+      const [sweep] = await tracker.listSweeps(FIXTURE_EXPERIMENT);
+      sweepId = sweep.id;
+      // A pruned trial, as a pruner leaves it: a run cut short, its trial marked pruned.
+      const index = (await tracker.listTrials(sweep.id)).length + 1;
+      await tracker.addTrials(sweep.id, [{ index, params: { architecture: "dense", hiddenSize: 8 } }]);
+      await tracker.claimTrial(sweep.id, index, { maxAttempts: 1 });
+      const run = await tracker.startRun({
+        experimentName: FIXTURE_EXPERIMENT,
+        name: "pruned-h8",
+        sweepId: sweep.id,
+        trialIndex: index,
+        architecture: "dense",
+        hiddenSize: 8,
+        spec: {},
+      });
+      await tracker.logMetrics(run.id, [{ key: "val_mse", value: 0.09, step: 1, epoch: 1 }]);
+      await tracker.endRun(run.id, { status: "pruned" });
+      await tracker.updateTrial(sweep.id, index, { status: "pruned", runId: run.id });
+    } finally {
+      await tracker.close();
+    }
+    await page.goto(`${server.url}/compare?experiment=${encodeURIComponent(FIXTURE_EXPERIMENT)}&sweep=${sweepId}`);
+    expect([...(await chartSeries('[data-testid="parallel-chart"]'))].sort()).toEqual(["finished", "pruned"]);
+    expect(await page.getByTestId("sweep-counts").textContent()).toContain("1 pruned");
+    const params = await page.getByTestId("importance-row").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-param")));
+    expect([...params].sort()).toEqual(["architecture", "hiddenSize"]);
+    await screenshot(page, "sweep.png");
+  });
+
   playgroundTests(ctx);
 
   it("raised no errors in the browser and made no request outside the app", () => {

@@ -7,8 +7,11 @@ import Link from "next/link";
 import { CompareChart } from "~/components/compare-chart";
 import { ExperimentSelect } from "~/components/experiment-select";
 import { ComparePivotTable, CompareRunsTable } from "~/components/compare-tables";
+import { OverlayChart } from "~/components/overlay-chart";
+import { SweepAnalysis } from "~/components/sweep-analysis";
 import { buildCompareSeries } from "~/lib/compare-series";
-import { firstValue, type SearchParams } from "~/lib/search-params";
+import { compareHref, OVERLAY_KEYS, parseCompareUrl } from "~/lib/compare-url";
+import type { SearchParams } from "~/lib/search-params";
 import { getApi } from "~/trpc/server";
 
 export const dynamic = "force-dynamic";
@@ -21,16 +24,18 @@ const PCA_METRIC = "pca_val_mse";
 const LABEL = "val_mse";
 
 export default async function ComparePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const params = await searchParams;
-  const experimentName = firstValue(params, "experiment");
-  const sweepId = firstValue(params, "sweep");
+  const state = parseCompareUrl(await searchParams);
+  const { experiment: experimentName, sweep: sweepId } = state;
   const api = await getApi();
-  const [rows, experiments, sweeps] = await Promise.all([
+  const [rows, experiments, sweeps, overlay, sweepTrials] = await Promise.all([
     api.metrics.compare({ experimentName, sweepId, metric: METRIC, pcaMetric: PCA_METRIC }),
     api.sweeps.experiments(),
     api.sweeps.list({ experimentName }),
+    state.runs.length ? api.metrics.overlay({ runIds: state.runs, keys: [state.key] }) : Promise.resolve([]),
+    sweepId ? api.sweeps.trials({ sweepId }).catch(() => null) : Promise.resolve(null),
   ]);
   const series = buildCompareSeries(rows);
+  const names = Object.fromEntries(rows.filter((row) => state.runs.includes(row.runId)).map((row) => [row.runId, row.name]));
 
   return (
     <>
@@ -69,8 +74,31 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
         </div>
       )}
 
+      {sweepTrials ? <SweepAnalysis trials={sweepTrials.trials} metric={sweepTrials.metric} /> : null}
+
+      {state.runs.length ? (
+        <section data-testid="overlay">
+          <h2>
+            {state.key} of {state.runs.length} selected run{state.runs.length === 1 ? "" : "s"}
+          </h2>
+          <nav className="run-links" aria-label="Overlaid metric">
+            {OVERLAY_KEYS.map((key) =>
+              key === state.key ? (
+                <strong key={key}>{key}</strong>
+              ) : (
+                <Link key={key} href={compareHref(state, { key })}>
+                  {key}
+                </Link>
+              ),
+            )}
+            <Link href={compareHref(state, { runs: [] })}>Clear the overlay</Link>
+          </nav>
+          <OverlayChart runIds={state.runs} names={names} metricKey={state.key} initial={overlay} />
+        </section>
+      ) : null}
+
       <h2>Runs compared</h2>
-      <CompareRunsTable rows={rows} metric={LABEL} />
+      <CompareRunsTable rows={rows} metric={LABEL} state={state} />
     </>
   );
 }

@@ -38,6 +38,7 @@ const { runs: best, total } = await tracker.listRuns({
   limit: 20,
 });
 const [longRun] = (await tracker.listRuns({ experimentName: experiment, status: ["finished"], limit: 1 })).runs;
+const [sweep] = await tracker.listSweeps(experiment);
 await tracker.close();
 const runs = encodeURIComponent(best.map((r) => r.id).join(","));
 const e = encodeURIComponent(experiment);
@@ -45,8 +46,9 @@ const pages: Array<{ name: string; path: string; extra?: string }> = [
   { name: "runs (page 1, 25 rows)", path: `/?experiment=${e}` },
   { name: "runs sorted by val_mse, page 20", path: `/?experiment=${e}&sort=val_mse&page=20` },
   { name: `compare, ${best.length} runs overlaid`, path: `/compare?experiment=${e}&runs=${runs}` },
-  { name: "run page (5 curves)", path: `/runs/${longRun.id}` },
-  { name: "run page zoomed to a window", path: `/runs/${longRun.id}?from=2000&to=2600`, extra: '[data-testid="run-curves"][data-fine-ready="true"]' },
+  ...(sweep ? [{ name: "compare, one sweep's trials (parallel coordinates, importance)", path: `/compare?experiment=${e}&sweep=${sweep.id}` }] : []),
+  { name: "run page (train/val loss, val_mse, PCA)", path: `/runs/${longRun.id}` },
+  { name: "run page zoomed to steps 2000–2600", path: `/runs/${longRun.id}?from=2000&to=2600`, extra: '[data-testid="run-curves"][data-fine-ready="true"]' },
 ];
 
 const app = await startApp(values.app, db);

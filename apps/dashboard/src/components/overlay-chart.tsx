@@ -2,7 +2,8 @@
 /**
  * Overlaid learning curves of the selected runs: one downsampled series per run
  * (metrics.overlay splits about 6,000 points between the series), fetched on
- * the server for the first paint and kept fresh by React Query.
+ * the server for the first paint; zooming fetches the window's finer points
+ * (the window is kept in the URL as on the run page).
  */
 import { useQuery } from "@tanstack/react-query";
 import type { EChartsOption } from "echarts";
@@ -11,6 +12,7 @@ import type { Curve } from "~/lib/curves";
 import { formatAxisValue, formatMetric } from "~/lib/format";
 import { useTRPC } from "~/trpc/react";
 import { EChart, tooltipLine } from "./echart";
+import { useOverlayZoom } from "./use-curve-zoom";
 
 export interface OverlayChartProps {
   runIds: string[];
@@ -23,7 +25,7 @@ export interface OverlayChartProps {
 export function OverlayChart({ runIds, names, metricKey, initial }: OverlayChartProps) {
   const trpc = useTRPC();
   const overlay = useQuery(trpc.metrics.overlay.queryOptions({ runIds, keys: [metricKey] }, { initialData: initial, staleTime: 60_000 }));
-  const curves = overlay.data;
+  const { zoom, extent, onZoom, curves, fineReady } = useOverlayZoom(runIds, metricKey, overlay.data);
   const labels = useMemo(() => {
     const counts = new Map<string, number>();
     for (const c of curves) counts.set(names[c.runId] ?? c.runId, (counts.get(names[c.runId] ?? c.runId) ?? 0) + 1);
@@ -46,10 +48,19 @@ export function OverlayChart({ runIds, names, metricKey, initial }: OverlayChart
         },
       },
       dataZoom: [
-        { type: "inside", xAxisIndex: 0, filterMode: "none" },
-        { type: "slider", xAxisIndex: 0, filterMode: "none", height: 18, bottom: 8, showDetail: false },
+        { type: "inside", xAxisIndex: 0, filterMode: "none", ...(zoom ? { startValue: zoom.from, endValue: zoom.to } : {}) },
+        {
+          type: "slider",
+          xAxisIndex: 0,
+          filterMode: "none",
+          height: 18,
+          bottom: 8,
+          showDetail: false,
+          ...(zoom ? { startValue: zoom.from, endValue: zoom.to } : {}),
+        },
       ],
-      xAxis: { type: "value", name: "step", nameLocation: "middle", nameGap: 28, min: "dataMin", max: "dataMax" },
+      // The whole runs' extent even when only the window has fine points, so one can zoom back out.
+      xAxis: { type: "value", name: "step", nameLocation: "middle", nameGap: 28, min: extent?.from ?? "dataMin", max: extent?.to ?? "dataMax" },
       yAxis: { type: "value", name: metricKey, scale: true, axisLabel: { formatter: formatAxisValue } },
       series: curves.map((c, i) => ({
         type: "line",
@@ -59,7 +70,18 @@ export function OverlayChart({ runIds, names, metricKey, initial }: OverlayChart
         lineStyle: { width: 1.5 },
       })),
     }),
-    [curves, labels, metricKey],
+    [curves, labels, metricKey, zoom, extent],
   );
-  return <EChart option={option} seriesNames={labels} testId="overlay-chart" label={`${metricKey} per step for ${labels.length} selected runs`} height={420} />;
+  return (
+    <div data-testid="overlay-zoom" data-zoom={zoom ? `${zoom.from}-${zoom.to}` : "none"} data-fine-ready={fineReady ? "true" : "false"}>
+      <EChart
+        option={option}
+        seriesNames={labels}
+        testId="overlay-chart"
+        label={`${metricKey} per step for ${labels.length} selected runs`}
+        height={420}
+        onZoom={onZoom}
+      />
+    </div>
+  );
 }

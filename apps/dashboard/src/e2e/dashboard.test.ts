@@ -214,6 +214,19 @@ describe("dashboard in Chromium", () => {
     await Promise.all([page.waitForURL(/key=val_mse/), page.getByRole("link", { name: "val_mse", exact: true }).click()]);
     expect(await page.locator('[data-testid="overlay"] h2').textContent()).toContain("val_mse");
     expect(await page.locator('img[src="x"]').count()).toBe(0);
+
+    // A zoomed overlay from a shared URL: the server sends the window's points of each run (the zoom test's long run here).
+    const tracker = await createTracker({ url: db });
+    const [long] = (await tracker.listRuns({ experimentName: "e2e-zoom" })).runs;
+    await tracker.close();
+    const fine = page.waitForResponse((r) => r.url().includes("metrics.overlay") && decodeURIComponent(r.url()).includes('"from":1700'));
+    await page.goto(`${server.url}/compare?runs=${long.id},${selected[1]}&from=1700&to=1800`);
+    const body = (await (await fine).json()) as Array<{ result: { data: { json: Array<{ runId: string; steps: number[]; values: number[] }> } } }>;
+    const longCurve = body[0].result.data.json.find((c) => c.runId === long.id);
+    expect(longCurve?.steps).toEqual(Array.from({ length: 101 }, (_, i) => 1700 + i));
+    expect(longCurve?.values[77]).toBeCloseTo(5 * 1.1, 12);
+    await page.locator('[data-testid="overlay-zoom"][data-zoom="1700-1800"][data-fine-ready="true"]').waitFor();
+    expect(await chartSeries('[data-testid="overlay-chart"]')).toEqual(expect.arrayContaining(["long-curve"]));
   });
 
   it("shows a sweep's trials in parallel coordinates, a pruned trial as pruned, and parameter importance", async () => {

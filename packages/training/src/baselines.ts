@@ -1,8 +1,10 @@
 /** Baselines computed once per split and shared by every run of a sweep. */
-import { gatherRows, meanImageBaseline, type Float32Tensor } from "@aelab/core";
+import { gatherRows, meanImageBaseline, shapeSize, type Float32Tensor } from "@aelab/core";
 import type { Split } from "@aelab/data";
 import { linearProbe } from "./linear-probe.ts";
 import { fitPca, pcaReconstructionMse, type PcaModel } from "./pca.ts";
+import { computeOnce, readBaselineValue, readPcaFile, saveBaselineValue, writePcaFile } from "./baselines-cache.ts";
+import { join } from "node:path";
 
 /** Rows projected onto the first k principal axes: PCA's k-dimensional code. */
 export function pcaCodes(pca: PcaModel, x: Float32Tensor, k: number): Float32Tensor {
@@ -26,7 +28,53 @@ export class Baselines {
   private meanMse: number | undefined;
   private readonly probes = new Map<number, number>();
 
-  constructor(private readonly split: Split) {}
+  /** `cacheDir`: where baselines are shared with other processes on the same split (a sweep's workers; see baselines-cache.ts). */
+  constructor(
+    private readonly split: Split,
+    private readonly options: { cacheDir?: string } = {},
+  ) {}
+
+  /** Computes (or loads) the PCA and the baselines at these code sizes now, saving them to `cacheDir`. */
+  warm(codeSizes: readonly number[] = []): void {
+    this.fitted();
+    for (const k of codeSizes) {
+      this.pcaMse(k);
+      this.pcaProbeAccuracy(k);
+    }
+  }
+
+  /** A value another process computed (or is computing), or computes and shares it. */
+  private shared<T extends number | null>(kind: "pcaMse" | "probe", k: number, compute: () => T): T {
+    const dir = this.options.cacheDir;
+    if (dir === undefined) return compute();
+    return computeOnce(
+      join(dir, `${kind}-${k}.lock`),
+      () => readBaselineValue(dir, kind, k) as T | undefined,
+      () => {
+        const value = compute();
+        saveBaselineValue(dir, kind, k, value);
+        return value;
+      },
+    );
+  }
+
+  private fitted(): PcaModel {
+    if (this.pca) return this.pca;
+    const dir = this.options.cacheDir;
+    if (dir === undefined) return (this.pca = fitPca(this.split.train));
+    const file = join(dir, "pca.f64");
+    const dimension = shapeSize(this.split.train.shape.slice(1));
+    this.pca = computeOnce(
+      join(dir, "pca.lock"),
+      () => readPcaFile(file, dimension),
+      () => {
+        const model = fitPca(this.split.train);
+        writePcaFile(file, model);
+        return model;
+      },
+    );
+    return this.pca;
+  }
 
   /** Validation MSE of predicting the mean training image. */
   meanImage(): number {
@@ -38,8 +86,7 @@ export class Baselines {
   pcaMse(k: number): number {
     const hit = this.cache.get(k);
     if (hit !== undefined) return hit;
-    this.pca ??= fitPca(this.split.train);
-    const value = pcaReconstructionMse(this.pca, this.split.validation, [k]).get(k)!;
+    const value = this.shared("pcaMse", k, () => pcaReconstructionMse(this.fitted(), this.split.validation, [k]).get(k)!);
     this.cache.set(k, value);
     return value;
   }
@@ -54,17 +101,20 @@ export class Baselines {
     if (!trainLabels || !validationLabels) return undefined;
     const hit = this.probes.get(k);
     if (hit !== undefined) return hit;
-    this.pca ??= fitPca(this.split.train);
-    if (k > this.pca.components.length) return undefined;
-    const n = train.shape[0];
-    const m = Math.min(n, 5000);
-    const rows = Uint32Array.from({ length: m }, (_, i) => Math.floor((i * n) / m));
-    const accuracy = linearProbe(
-      pcaCodes(this.pca, gatherRows(train, rows), k),
-      Int32Array.from(rows, (i) => trainLabels[i]),
-      pcaCodes(this.pca, validation, k),
-      validationLabels,
-    ).accuracy;
+    const accuracy = this.shared("probe", k, () => {
+      const pca = this.fitted();
+      if (k > pca.components.length) return null;
+      const n = train.shape[0];
+      const m = Math.min(n, 5000);
+      const rows = Uint32Array.from({ length: m }, (_, i) => Math.floor((i * n) / m));
+      return linearProbe(
+        pcaCodes(pca, gatherRows(train, rows), k),
+        Int32Array.from(rows, (i) => trainLabels[i]),
+        pcaCodes(pca, validation, k),
+        validationLabels,
+      ).accuracy;
+    });
+    if (accuracy === null) return undefined;
     this.probes.set(k, accuracy);
     return accuracy;
   }
@@ -73,7 +123,6 @@ export class Baselines {
   precompute(ks: readonly number[]): void {
     const missing = ks.filter((k) => !this.cache.has(k));
     if (missing.length === 0) return;
-    this.pca ??= fitPca(this.split.train);
-    for (const [k, v] of pcaReconstructionMse(this.pca, this.split.validation, missing)) this.cache.set(k, v);
+    for (const [k, v] of pcaReconstructionMse(this.fitted(), this.split.validation, missing)) this.cache.set(k, v);
   }
 }

@@ -12,6 +12,7 @@ export type { EvaluationArtifact } from "./evaluation-artifact.ts";
 export { exportRun } from "./export-run.ts";
 export type { ExportedFile, ExportPart, ExportRunOptions, ExportRunResult, OnnxFileRunner } from "./export-run.ts";
 export { fitPca, pcaReconstructionMse } from "./pca.ts";
+export { sweepBaselinesDir } from "./baselines-cache.ts";
 export type { PcaModel } from "./pca.ts";
 export type { Reporter, RunEndEvent, RunStartEvent, SweepProgressEvent } from "./reporter.ts";
 export { MAX_PARAMETERS, MNIST_SHAPE, dataConfigSchema, parseRunConfig, readConfigFile, resolveModel } from "./run-config.ts";

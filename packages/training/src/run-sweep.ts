@@ -12,6 +12,7 @@ import { STALE_RUN_MS, type RunOutcome } from "./execute-run.ts";
 import type { Reporter } from "./reporter.ts";
 import type { SweepConfig } from "./sweep-config.ts";
 import { drawTrials, initialSamplerState, restoreSamplerState } from "./sweep/draw-trials.ts";
+import type { SamplerState } from "./sweep/samplers.ts";
 import { bestResult, isClaimable, isTerminal, listSweepRuns, observationsOf, toRunResult, trialCounts, type SweepRunResult } from "./sweep/sweep-results.ts";
 import { createTrialWorker } from "./sweep/trial-worker.ts";
 
@@ -125,58 +126,75 @@ async function openSweep(options: RunSweepOptions): Promise<SweepRecord> {
 export async function runSweep(options: RunSweepOptions): Promise<SweepOutcome> {
   const { sweep, tracker, reporter } = options;
   const record = await openSweep(options);
-  const sweepId = record.id;
-  const staleMs = options.staleRunMs ?? STALE_RUN_MS;
-  let state = options.resume ? restoreSamplerState(sweep, record.samplerState) : initialSamplerState(sweep);
-  reporter?.sweepStart?.({ sweepId, name: sweep.name, total: sweep.trialCount });
-  const executor = await (options.executor ?? ((id: string) => inProcessExecutor(options, id)))(sweepId);
-  // index → attempts when last handed to the executor, so each attempt is submitted once.
-  const submitted = new Map<number, number>();
-  let lastReap = 0;
-  let lastProgress = "";
+  const loop: LoopState = {
+    sweepId: record.id,
+    state: options.resume ? restoreSamplerState(sweep, record.samplerState) : initialSamplerState(sweep),
+    submitted: new Map(),
+    lastReap: 0,
+    lastProgress: "",
+  };
+  reporter?.sweepStart?.({ sweepId: record.id, name: sweep.name, total: sweep.trialCount });
+  const executor = await (options.executor ?? ((id: string) => inProcessExecutor(options, id)))(record.id);
   let completed = false;
   try {
-    for (;;) {
-      if (options.signal?.aborted) break;
-      if (Date.now() - lastReap > Math.min(5000, staleMs / 2)) {
-        await reap(tracker, sweepId, staleMs);
-        lastReap = Date.now();
-      }
-      let trials = await tracker.listTrials(sweepId);
-      const runs = await listSweepRuns(tracker, sweepId);
-      const toSubmit = trials.filter((t) => isClaimable(t, sweep.maxAttempts) && submitted.get(t.index) !== t.attempts);
-      const active = trials.filter((t) => !isTerminal(t, sweep.maxAttempts)).length;
-      // TPE learns from results, so it draws only as slots free up; grid and random draw everything at once.
-      const room = sweep.method === "tpe" ? executor.slots - active : sweep.trialCount;
-      if (state.drawn < sweep.trialCount && room > 0) {
-        const drawn = drawTrials(sweep, state, room, observationsOf(trials, runs, sweep.metric));
-        const added = await tracker.addTrials(sweepId, drawn.trials, drawn.state);
-        state = drawn.state;
-        toSubmit.push(...added);
-        trials = [...trials, ...added];
-      }
-      if (toSubmit.length > 0) {
-        for (const t of toSubmit) submitted.set(t.index, t.attempts);
-        await executor.submit(toSubmit.map((t) => t.index));
-      }
-      const progress = progressOf(sweepId, sweep, trials, runs);
-      const key = JSON.stringify([progress.counts, progress.best?.runId, progress.running]);
-      if (key !== lastProgress) {
-        lastProgress = key;
-        reporter?.sweepProgress?.(progress);
-      }
-      if (state.drawn >= sweep.trialCount && trials.every((t) => isTerminal(t, sweep.maxAttempts))) {
-        completed = true;
-        break;
-      }
+    while (!options.signal?.aborted) {
+      completed = await tick(options, executor, loop);
+      if (completed) break;
       await executor.step();
     }
   } finally {
     await executor.close();
-    const trials = await tracker.listTrials(sweepId);
+    const trials = await tracker.listTrials(record.id);
     const anyResult = trials.some((t) => t.status === "finished" || t.status === "pruned");
-    await tracker.endSweep(sweepId, completed && anyResult ? "finished" : "failed");
+    await tracker.endSweep(record.id, completed && anyResult ? "finished" : "failed");
   }
+  return outcomeOf(options, record.id);
+}
+
+interface LoopState {
+  sweepId: string;
+  state: SamplerState;
+  /** index → attempts when last handed to the executor, so each attempt is submitted once. */
+  submitted: Map<number, number>;
+  lastReap: number;
+  lastProgress: string;
+}
+
+/** One look at the sweep: reap stale runs, draw trials, submit claimable ones, report. True when every trial has a result. */
+async function tick(options: RunSweepOptions, executor: TrialExecutor, loop: LoopState): Promise<boolean> {
+  const { sweep, tracker } = options;
+  const staleMs = options.staleRunMs ?? STALE_RUN_MS;
+  if (Date.now() - loop.lastReap > Math.min(5000, staleMs / 2)) {
+    await reap(tracker, loop.sweepId, staleMs);
+    loop.lastReap = Date.now();
+  }
+  let trials = await tracker.listTrials(loop.sweepId);
+  const runs = await listSweepRuns(tracker, loop.sweepId);
+  const toSubmit = trials.filter((t) => isClaimable(t, sweep.maxAttempts) && loop.submitted.get(t.index) !== t.attempts);
+  const active = trials.filter((t) => !isTerminal(t, sweep.maxAttempts)).length;
+  // TPE learns from results, so it draws only as slots free up; grid and random draw everything at once.
+  const room = sweep.method === "tpe" ? executor.slots - active : sweep.trialCount;
+  if (loop.state.drawn < sweep.trialCount && room > 0) {
+    const drawn = drawTrials(sweep, loop.state, room, observationsOf(trials, runs, sweep.metric));
+    const added = await tracker.addTrials(loop.sweepId, drawn.trials, drawn.state);
+    loop.state = drawn.state;
+    toSubmit.push(...added);
+    trials = [...trials, ...added];
+  }
+  if (toSubmit.length > 0) {
+    for (const t of toSubmit) loop.submitted.set(t.index, t.attempts);
+    await executor.submit(toSubmit.map((t) => t.index));
+  }
+  const progress = progressOf(loop.sweepId, sweep, trials, runs);
+  const key = JSON.stringify([progress.counts, progress.best?.runId, progress.running]);
+  if (key !== loop.lastProgress) {
+    loop.lastProgress = key;
+    options.reporter?.sweepProgress?.(progress);
+  }
+  return loop.state.drawn >= sweep.trialCount && trials.every((t) => isTerminal(t, sweep.maxAttempts));
+}
+
+async function outcomeOf({ tracker, sweep }: RunSweepOptions, sweepId: string): Promise<SweepOutcome> {
   const trials = await tracker.listTrials(sweepId);
   const runs = await listSweepRuns(tracker, sweepId);
   const outcomes = runs.map((r) => toRunResult(r, sweep.metric));

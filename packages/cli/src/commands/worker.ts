@@ -8,7 +8,7 @@
  */
 import { AelabError, ErrorCode } from "@aelab/core";
 import { createTracker, type Tracker } from "@aelab/tracking";
-import { createTrialWorker, parseSweepConfig, type Reporter, type TrialWorker } from "@aelab/training";
+import { createTrialWorker, parseSweepConfig, sweepBaselinesDir, type Reporter, type TrialWorker } from "@aelab/training";
 import type { CliContext } from "../context.ts";
 import { EXIT } from "../exit-codes.ts";
 import { createProgressReporter } from "../progress.ts";
@@ -33,7 +33,8 @@ function workersBySweep(tracker: Tracker, ctx: CliContext, reporter: Reporter, s
     const record = await tracker.getSweep(sweepId);
     if (!record) throw new AelabError(ErrorCode.NotFound, `Expected a recorded sweep to work on. Received: sweep ${sweepId}`);
     const sweep = parseSweepConfig(record.config, `sweep ${sweepId}`);
-    const worker = createTrialWorker({ sweep, sweepId, tracker, registry, artifactsDir: ctx.artifactsDir, reporter, signal, heartbeatMs });
+    const baselinesDir = sweepBaselinesDir(ctx.artifactsDir, sweepId);
+    const worker = createTrialWorker({ sweep, sweepId, tracker, registry, artifactsDir: ctx.artifactsDir, reporter, signal, heartbeatMs, baselinesDir });
     cache.set(sweepId, worker);
     return worker;
   };

@@ -25,6 +25,8 @@ export interface TrialWorkerOptions {
   reporter?: Reporter;
   signal?: AbortSignal;
   heartbeatMs?: number;
+  /** Share the baselines (PCA, its probe) with the sweep's other worker processes through this folder. */
+  baselinesDir?: string;
 }
 
 export type TrialAttempt = { claimed: false } | { claimed: true; index: number; status: TrialStatus; outcome?: RunOutcome; error?: string };
@@ -72,7 +74,7 @@ export function createTrialWorker(options: TrialWorkerOptions): TrialWorker {
   const dataOnce = () => {
     if (!prepared) {
       const data = prepareData(sweep.data);
-      prepared = { data, baselines: new Baselines(data.split) };
+      prepared = { data, baselines: new Baselines(data.split, options.baselinesDir === undefined ? {} : { cacheDir: options.baselinesDir }) };
     }
     return prepared;
   };
@@ -91,7 +93,7 @@ export function createTrialWorker(options: TrialWorkerOptions): TrialWorker {
         // The baselines take seconds of synchronous work (PCA): compute them before the claim, so no claimed
         // trial or recorded run goes silent long enough to look crashed.
         baselines.meanImage();
-        baselines.pcaMse(inferShapes(config.spec).codeSize);
+        baselines.warm([inferShapes(config.spec).codeSize]);
       } catch (error) {
         refusal = error instanceof Error ? error.message : String(error);
       }

@@ -9,7 +9,7 @@ import { AelabError, ErrorCode, specWarnings } from "@aelab/core";
 import { createTracker, type Tracker } from "@aelab/tracking";
 import { exportRun, parseSweepConfig, readConfigFile, runSweep, type SweepConfig, type SweepOutcome, type TrialExecutor } from "@aelab/training";
 import { dirname, resolve } from "node:path";
-import type { CliContext } from "../context.ts";
+import { requireExistingDb, type CliContext } from "../context.ts";
 import { EXIT, exitCodeFor } from "../exit-codes.ts";
 import { duration, fmt, table } from "../format.ts";
 import { createProgressReporter, type ProgressReporter } from "../progress.ts";
@@ -50,6 +50,13 @@ export async function sweepCommand(file: string | undefined, flags: SweepFlags, 
       ErrorCode.InvalidInput,
       `aelab sweep takes a sweep file or --resume <sweep id>, not both. Received: ${file} and --resume ${flags.resume}`,
     );
+  if (flags.jobTimeout !== undefined && flags.jobTimeout >= 86_400) {
+    throw new AelabError(
+      ErrorCode.InvalidInput,
+      `--job-timeout must be under 86400 seconds (pg-boss expires jobs within 24 hours). Received: ${flags.jobTimeout}`,
+    );
+  }
+  if (flags.resume) requireExistingDb(ctx.db);
   const fromFile = file ? parseSweepConfig(readConfigFile(file), file, { baseDir: dirname(resolve(file)) }) : undefined;
   const tracker = await createTracker({ url: ctx.db });
   const reporter = createProgressReporter();

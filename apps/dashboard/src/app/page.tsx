@@ -1,10 +1,13 @@
-/** `/`: the runs table. Filters, sort and page live in the URL; everything renders on the server. */
+/**
+ * `/`: the runs table. Filters, sort and page live in the URL; the page renders on the server,
+ * and the table polls for its page while any run on it is live.
+ */
 import type { Metadata } from "next";
 import { Pagination } from "~/components/pagination";
 import { RunsFilters } from "~/components/runs-filters";
 import { RunsTable } from "~/components/runs-table";
 import { redirect } from "next/navigation";
-import { parseRunsUrl, runsHref, toListRunsInput } from "~/lib/runs-url";
+import { parseRunsUrl, runsHref, sortHrefs, toListRunsInput } from "~/lib/runs-url";
 import type { SearchParams } from "~/lib/search-params";
 import { getApi } from "~/trpc/server";
 
@@ -15,7 +18,9 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   const state = parseRunsUrl(await searchParams);
   const api = await getApi();
   const scope = { experimentName: state.experiment, sweepId: state.sweep };
-  const [{ runs, total }, facets, experiments] = await Promise.all([api.runs.list(toListRunsInput(state)), api.runs.facets(scope), api.sweeps.experiments()]);
+  const input = toListRunsInput(state);
+  const [list, facets, experiments] = await Promise.all([api.runs.list(input), api.runs.facets(scope), api.sweeps.experiments()]);
+  const { total } = list;
   const lastPage = Math.max(1, Math.ceil(total / state.pageSize));
   if (state.page > lastPage) redirect(runsHref(state, { page: lastPage }));
   // Values selected in the URL stay visible (and can be unticked) even when nothing in scope has them.
@@ -26,7 +31,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
     <>
       <h1>Runs</h1>
       <RunsFilters state={state} experiments={experiments} architectures={architectures} hiddenSizes={hiddenSizes} />
-      <RunsTable runs={runs} state={state} />
+      <RunsTable initial={list} input={input} sort={{ sort: state.sort, dir: state.dir, hrefs: sortHrefs(state) }} />
       <Pagination state={state} total={total} />
     </>
   );

@@ -151,6 +151,47 @@ describe("dashboard in Chromium", () => {
     }
   });
 
+  it("refreshes the runs page while a run is live: status and best val_mse update without a reload", async () => {
+    const tracker = await createTracker({ url: db });
+    try {
+      const run = await tracker.startRun({ experimentName: "e2e-live", name: "live-row", architecture: "dense", hiddenSize: 4, spec: {} });
+      await tracker.logMetrics(run.id, [{ key: "val_mse", value: 0.5, step: 1, epoch: 1 }]);
+      await page.goto(`${server.url}/?experiment=e2e-live`);
+      await page.locator('[data-testid="runs-table"][data-live="true"]').waitFor();
+      const row = page.locator(`[data-testid="run-row"][data-run-id="${run.id}"]`);
+      const status = () => row.getByTestId("status-badge").getAttribute("data-status");
+      const best = () => row.getByTestId("best-val-mse").textContent();
+      expect(await status()).toBe("running");
+      expect(await best()).toBe("0.5000");
+      // A marker on the window survives only if the page is never reloaded or navigated.
+      const url = page.url();
+      await page.evaluate(() => Object.assign(window, { aelabNoReload: true }));
+
+      await tracker.logMetrics(run.id, [{ key: "val_mse", value: 0.25, step: 2, epoch: 2 }]);
+      await expect.poll(best, { timeout: 20_000, interval: 250 }).toBe("0.2500");
+      expect(await status()).toBe("running");
+      await tracker.logMetrics(run.id, [{ key: "best_val_mse", value: 0.2, step: 2, epoch: 2 }]);
+      await tracker.endRun(run.id, { status: "finished" });
+      await expect.poll(status, { timeout: 20_000, interval: 250 }).toBe("finished");
+      expect(await best()).toBe("0.2000");
+      await page.locator('[data-testid="runs-table"][data-live="false"]').waitFor({ timeout: 10_000 });
+      expect(page.url()).toBe(url);
+      expect(await page.evaluate(() => (window as unknown as { aelabNoReload?: boolean }).aelabNoReload)).toBe(true);
+
+      // With no live run left, the page stops polling.
+      const polls: string[] = [];
+      const onRequest = (request: { url(): string }) => {
+        if (request.url().includes("runs.list")) polls.push(request.url());
+      };
+      page.on("request", onRequest);
+      await page.waitForTimeout(4000);
+      page.off("request", onRequest);
+      expect(polls).toEqual([]);
+    } finally {
+      await tracker.close();
+    }
+  });
+
   it("zooms a long curve: the URL keeps the window and the server sends its finer points", async () => {
     const tracker = await createTracker({ url: db });
     const spike = 1777;

@@ -100,3 +100,8 @@ export function sortHref(state: RunsUrlState, sort: RunSort): string {
   const dir = state.sort === sort ? (state.dir === "asc" ? "desc" : "asc") : RUN_SORTS[sort].firstDirection;
   return runsHref(state, { sort, dir, page: 1 });
 }
+
+/** Every column's sort href for `state`. */
+export function sortHrefs(state: RunsUrlState): Record<RunSort, string> {
+  return Object.fromEntries(Object.keys(RUN_SORTS).map((sort) => [sort, sortHref(state, sort as RunSort)])) as Record<RunSort, string>;
+}

@@ -1,15 +1,20 @@
 "use client";
 /**
- * The runs table. The page renders the first response on the server; while
- * any run on the page is queued or running, the table polls `runs.list` for
- * the same page, so status badges and best val_mse follow the runs without a
- * reload, and stops polling once none is live. Every user string (names,
- * backends) is rendered as React text.
+ * The runs table: TanStack Table over the current page's runs (sorting,
+ * filtering and pagination stay on the server, in the URL), its rows
+ * virtualised with TanStack Virtual inside a scrolling box, so a 200-run page
+ * mounts only the rows in view. The page renders the first response on the
+ * server; while any run on the page is queued or running, the table polls
+ * `runs.list` for the same page, so status badges and best val_mse follow the
+ * runs without a reload, and stops once none is live. Every user string
+ * (names, backends) is rendered as React text.
  */
 import { useQuery } from "@tanstack/react-query";
+import { createColumnHelper, tableFeatures, useTable, type Header } from "@tanstack/react-table";
+import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { formatDate, formatMetric } from "~/lib/format";
 import { LIVE_STATUSES, bestValMse, epochsOf } from "~/lib/run-view";
 import type { RunSort } from "~/lib/runs-url";
@@ -20,23 +25,9 @@ import { StatusBadge } from "./status-badge";
 
 /** How often a page with live runs polls. */
 export const RUNS_POLL_MS = 3000;
-
-interface Column {
-  label: string;
-  sort?: RunSort;
-  numeric?: boolean;
-}
-
-const COLUMNS: Column[] = [
-  { label: "Name", sort: "name" },
-  { label: "Architecture", sort: "architecture" },
-  { label: "Hidden size", sort: "hiddenSize", numeric: true },
-  { label: "Status", sort: "status" },
-  { label: "Backend" },
-  { label: "Best val_mse", sort: "val_mse", numeric: true },
-  { label: "Epochs", numeric: true },
-  { label: "Started", sort: "startedAt" },
-];
+/** The scrolling box's height (CSS max-height) and a row's estimated height, in px. */
+const VIEWPORT_PX = 640;
+const ROW_PX = 36;
 
 /** The sort links, built on the server (runs-url reads @aelab/tracking, which stays out of the browser bundle). */
 export interface RunsSortState {
@@ -50,23 +41,38 @@ export interface RunsPageData {
   total: number;
 }
 
-const hasLiveRun = (data: RunsPageData | undefined) => data?.runs.some((run) => LIVE_STATUSES.includes(run.status)) ?? false;
+const features = tableFeatures({});
+const helper = createColumnHelper<typeof features, RunListItem>();
+const columns = helper.columns([
+  helper.accessor("name", {
+    header: "Name",
+    cell: (info) => (
+      <Link href={`/runs/${encodeURIComponent(info.row.original.id)}`} data-testid="run-link">
+        {info.getValue()}
+      </Link>
+    ),
+  }),
+  helper.accessor("architecture", { header: "Architecture", cell: (info) => info.getValue() }),
+  helper.accessor("hiddenSize", { header: "Hidden size", cell: (info) => info.getValue() ?? "—" }),
+  helper.accessor("status", { header: "Status", cell: (info) => <StatusBadge status={info.getValue()} /> }),
+  helper.accessor("backend", { header: "Backend", cell: (info) => info.getValue() ?? "—" }),
+  helper.accessor((run) => bestValMse(run), { id: "val_mse", header: "Best val_mse", cell: (info) => formatMetric(info.getValue()) }),
+  helper.accessor((run) => epochsOf(run), { id: "epochs", header: "Epochs", cell: (info) => info.getValue() ?? "—" }),
+  helper.accessor("startedAt", { header: "Started", cell: (info) => formatDate(info.getValue()) }),
+]);
 
-function SortableHeader({ column, state }: { column: Column; state: RunsSortState }) {
-  const active = column.sort !== undefined && state.sort === column.sort;
-  const ariaSort = active ? (state.dir === "asc" ? "ascending" : "descending") : undefined;
-  return (
-    <th scope="col" className={column.numeric ? "num" : undefined} aria-sort={ariaSort}>
-      {column.sort ? (
-        <Link href={state.hrefs[column.sort]} data-testid={`sort-${column.sort}`}>
-          {column.label}
-        </Link>
-      ) : (
-        column.label
-      )}
-    </th>
-  );
-}
+/** Per column: the URL sort it links to, and how its cells are laid out. */
+const COLUMN_UI: Record<string, { sort?: RunSort; className?: string; testId?: string }> = {
+  name: { sort: "name", className: "name" },
+  architecture: { sort: "architecture" },
+  hiddenSize: { sort: "hiddenSize", className: "num" },
+  status: { sort: "status" },
+  val_mse: { sort: "val_mse", className: "num", testId: "best-val-mse" },
+  epochs: { className: "num" },
+  startedAt: { sort: "startedAt" },
+};
+
+const hasLiveRun = (data: RunsPageData | undefined) => data?.runs.some((run) => LIVE_STATUSES.includes(run.status)) ?? false;
 
 /** Polls the page's runs while any is live; when the last one ends, re-renders the server parts (total, facets). */
 function useLiveRuns(input: ListRunsInput, initial: RunsPageData) {
@@ -87,48 +93,82 @@ function useLiveRuns(input: ListRunsInput, initial: RunsPageData) {
   return { data: query.data, live };
 }
 
+function HeaderCell({ header, sort, children }: { header: Header<typeof features, RunListItem, unknown>; sort: RunsSortState; children: ReactNode }) {
+  const ui = COLUMN_UI[header.column.id] ?? {};
+  const active = ui.sort !== undefined && sort.sort === ui.sort;
+  const ariaSort = active ? (sort.dir === "asc" ? "ascending" : "descending") : undefined;
+  return (
+    <th scope="col" className={ui.className === "num" ? "num" : undefined} aria-sort={ariaSort}>
+      {ui.sort ? (
+        <Link href={sort.hrefs[ui.sort]} data-testid={`sort-${ui.sort}`}>
+          {children}
+        </Link>
+      ) : (
+        children
+      )}
+    </th>
+  );
+}
+
 export function RunsTable({ initial, input, sort }: { initial: RunsPageData; input: ListRunsInput; sort: RunsSortState }) {
   const { data, live } = useLiveRuns(input, initial);
-  const runs = data.runs;
+  const table = useTable({ features, columns, data: data.runs, getRowId: (run) => run.id });
+  const rows = table.getRowModel().rows;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_PX,
+    getItemKey: (index) => rows[index].id,
+    overscan: 8,
+    // The server (and the first client render) lays out the first screenful from this size.
+    initialRect: { width: 1300, height: VIEWPORT_PX },
+  });
+  const items = virtualizer.getVirtualItems();
+  const padTop = items[0]?.start ?? 0;
+  const padBottom = items.length ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
+  const span = columns.length;
   return (
-    <table data-testid="runs-table" data-live={live ? "true" : "false"}>
-      <thead>
-        <tr>
-          {COLUMNS.map((column) => (
-            <SortableHeader key={column.label} column={column} state={sort} />
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {runs.length === 0 ? (
-          <tr>
-            <td colSpan={COLUMNS.length} className="muted" data-testid="runs-empty">
-              No runs match these filters.
-            </td>
-          </tr>
-        ) : (
-          runs.map((run) => (
-            <tr key={run.id} data-testid="run-row" data-run-id={run.id}>
-              <td className="name">
-                <Link href={`/runs/${encodeURIComponent(run.id)}`} data-testid="run-link">
-                  {run.name}
-                </Link>
-              </td>
-              <td>{run.architecture}</td>
-              <td className="num">{run.hiddenSize ?? "—"}</td>
-              <td>
-                <StatusBadge status={run.status} />
-              </td>
-              <td>{run.backend ?? "—"}</td>
-              <td className="num" data-testid="best-val-mse">
-                {formatMetric(bestValMse(run))}
-              </td>
-              <td className="num">{epochsOf(run) ?? "—"}</td>
-              <td>{formatDate(run.startedAt)}</td>
+    <div className="table-scroll" ref={scrollRef} style={{ maxHeight: VIEWPORT_PX }} data-testid="runs-scroll">
+      <table data-testid="runs-table" data-live={live ? "true" : "false"} data-rows={rows.length}>
+        <thead>
+          {table.getHeaderGroups().map((group) => (
+            <tr key={group.id}>
+              {group.headers.map((header) => (
+                <HeaderCell key={header.id} header={header} sort={sort}>
+                  <table.FlexRender header={header} />
+                </HeaderCell>
+              ))}
             </tr>
-          ))
-        )}
-      </tbody>
-    </table>
+          ))}
+        </thead>
+        <tbody>
+          {rows.length === 0 ? (
+            <tr>
+              <td colSpan={span} className="muted" data-testid="runs-empty">
+                No runs match these filters.
+              </td>
+            </tr>
+          ) : null}
+          {padTop > 0 ? <tr aria-hidden="true" className="spacer" style={{ height: padTop }} /> : null}
+          {items.map((item) => {
+            const row = rows[item.index];
+            return (
+              <tr key={row.id} ref={virtualizer.measureElement} data-index={item.index} data-testid="run-row" data-run-id={row.id}>
+                {row.getAllCells().map((cell) => {
+                  const ui = COLUMN_UI[cell.column.id] ?? {};
+                  return (
+                    <td key={cell.id} className={ui.className} data-testid={ui.testId}>
+                      <table.FlexRender cell={cell} />
+                    </td>
+                  );
+                })}
+              </tr>
+            );
+          })}
+          {padBottom > 0 ? <tr aria-hidden="true" className="spacer" style={{ height: padBottom }} /> : null}
+        </tbody>
+      </table>
+    </div>
   );
 }

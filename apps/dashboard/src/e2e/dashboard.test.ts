@@ -305,6 +305,44 @@ describe("dashboard in Chromium", () => {
 
   playgroundTests(ctx);
 
+  it("virtualises a 200-run page: the page size lives in the URL and only the rows in view are mounted", async () => {
+    const tracker = await createTracker({ url: db });
+    try {
+      for (let i = 0; i < 200; i++) {
+        const run = await tracker.startRun({
+          experimentName: "e2e-many",
+          name: `bulk-${String(i).padStart(3, "0")}`,
+          architecture: "dense",
+          hiddenSize: 8,
+          spec: {},
+        });
+        await tracker.endRun(run.id, { status: "finished" });
+      }
+    } finally {
+      await tracker.close();
+    }
+    await page.goto(`${server.url}/?experiment=e2e-many&sort=name`);
+    expect(await page.getByTestId("page-info").textContent()).toBe("1–25 of 200 (page 1 of 8)");
+    await Promise.all([page.waitForURL(/pageSize=200/), page.getByTestId("pagination").getByRole("link", { name: "200", exact: true }).click()]);
+    expect(new URL(page.url()).searchParams.get("pageSize")).toBe("200");
+    expect(await page.getByTestId("page-info").textContent()).toBe("1–200 of 200 (page 1 of 1)");
+    const table = page.getByTestId("runs-table");
+    expect(await table.getAttribute("data-rows")).toBe("200");
+    const links = page.getByTestId("run-link");
+    expect(await links.first().textContent()).toBe("bulk-000");
+    const mounted = await page.getByTestId("run-row").count();
+    expect(mounted).toBeGreaterThan(10);
+    expect(mounted).toBeLessThan(60);
+
+    // Scrolled to the bottom of its box, the table mounts the last rows instead of the first.
+    await page.getByTestId("runs-scroll").evaluate((box) => box.scrollTo({ top: box.scrollHeight }));
+    await expect.poll(() => links.last().textContent(), { timeout: 10_000 }).toBe("bulk-199");
+    expect(await links.filter({ hasText: /^bulk-000$/ }).count()).toBe(0);
+    expect(await page.getByTestId("run-row").count()).toBeLessThan(60);
+    const names = await links.allTextContents();
+    expect(names).toEqual(Array.from({ length: names.length }, (_, i) => `bulk-${String(200 - names.length + i).padStart(3, "0")}`));
+  });
+
   it("raised no errors in the browser and made no request outside the app", () => {
     expect(e2e.browserErrors).toEqual([]);
     expect(e2e.externalRequests).toEqual([]);

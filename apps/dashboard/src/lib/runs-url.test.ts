@@ -16,6 +16,17 @@ describe("runs URL state", () => {
     expect(toListRunsInput(state)).toMatchObject({ orderBy: "metric:best_val_mse", direction: "asc", limit: 50, offset: 100, hiddenSize: [16] });
   });
 
+  it("keeps each offered page size in the URL, up to 200, and drops others", () => {
+    for (const size of [10, 50, 100, 200]) {
+      const state = parseRunsUrl({ pageSize: String(size) });
+      expect(state.pageSize).toBe(size);
+      expect(runsHref(state)).toBe(`/?pageSize=${size}`);
+      expect(toListRunsInput(state)).toMatchObject({ limit: size, offset: 0 });
+    }
+    expect(parseRunsUrl({ pageSize: "500" }).pageSize).toBe(25);
+    expect(runsHref(parseRunsUrl({ pageSize: "25" }))).toBe("/");
+  });
+
   it("falls back to defaults for junk", () => {
     const state = parseRunsUrl({ sort: "constructor", dir: "up", page: "0", pageSize: "7" });
     expect(state).toMatchObject({ sort: "startedAt", dir: "desc", page: 1, pageSize: 25 });

@@ -18,7 +18,7 @@ export const RUN_SORTS = {
 } as const satisfies Record<string, { orderBy: RunOrderBy; firstDirection: "asc" | "desc" }>;
 export type RunSort = keyof typeof RUN_SORTS;
 
-export const PAGE_SIZES = [10, 25, 50, 100] as const;
+export const PAGE_SIZES = [10, 25, 50, 100, 200] as const;
 const DEFAULT_PAGE_SIZE = 25;
 
 export interface RunsUrlState {

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTracker, type Tracker } from "@aelab/tracking";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Reporter } from "./reporter.ts";
 import { runSweep, type RunSweepOptions } from "./run-sweep.ts";
 import { parseSweepConfig } from "./sweep-config.ts";
@@ -16,6 +16,9 @@ import { fakeRegistry } from "./sweep/testing/fake-backend.ts";
 
 let dir: string;
 let tracker: Tracker;
+// Every test uses the same split: the PCA baselines are computed once for the file.
+const baselinesDir = mkdtempSync(join(tmpdir(), "aelab-run-sweep-baselines-"));
+afterAll(() => rmSync(baselinesDir, { recursive: true, force: true }));
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), "aelab-run-sweep-"));
   tracker = await createTracker({ url: `file:${join(dir, "t.db")}` });
@@ -34,7 +37,14 @@ const file = (extra: Record<string, unknown>) => ({
 });
 
 function options(sweepFile: Record<string, unknown>, more: Partial<RunSweepOptions> = {}): RunSweepOptions {
-  return { sweep: parseSweepConfig(sweepFile, "unit.yaml"), registry: fakeRegistry(), tracker, artifactsDir: join(dir, "artifacts"), ...more };
+  return {
+    sweep: parseSweepConfig(sweepFile, "unit.yaml"),
+    registry: fakeRegistry(),
+    tracker,
+    artifactsDir: join(dir, "artifacts"),
+    baselinesDir: () => baselinesDir,
+    ...more,
+  };
 }
 
 /** Aborts the sweep when its `n`-th run starts (that run is then interrupted). */

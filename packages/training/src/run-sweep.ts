@@ -42,6 +42,8 @@ export interface RunSweepOptions {
   /** A run silent this long is marked crashed (its trial retried); default `STALE_RUN_MS`. */
   staleRunMs?: number;
   heartbeatMs?: number;
+  /** The folder in-process trials share their baselines through (see `sweepBaselinesDir`), e.g. with a later `--resume`. */
+  baselinesDir?: (sweepId: string) => string;
 }
 
 export interface SweepOutcome {
@@ -67,7 +69,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** Runs trials one at a time in this process, in the order they were submitted. */
 export function inProcessExecutor(options: RunSweepOptions, sweepId: string): TrialExecutor {
-  const worker = createTrialWorker({ ...options, sweepId, heartbeatMs: options.heartbeatMs });
+  const worker = createTrialWorker({ ...options, sweepId, baselinesDir: options.baselinesDir?.(sweepId) });
   const queue: number[] = [];
   return {
     slots: 1,

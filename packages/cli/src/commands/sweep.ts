@@ -7,7 +7,16 @@
 import { loadOnnxModel } from "@aelab/backend-onnxruntime";
 import { AelabError, ErrorCode, specWarnings } from "@aelab/core";
 import { createTracker, type Tracker } from "@aelab/tracking";
-import { exportRun, parseSweepConfig, readConfigFile, runSweep, type SweepConfig, type SweepOutcome, type TrialExecutor } from "@aelab/training";
+import {
+  exportRun,
+  parseSweepConfig,
+  readConfigFile,
+  runSweep,
+  sweepBaselinesDir,
+  type SweepConfig,
+  type SweepOutcome,
+  type TrialExecutor,
+} from "@aelab/training";
 import { dirname, resolve } from "node:path";
 import { requireExistingDb, type CliContext } from "../context.ts";
 import { EXIT, exitCodeFor } from "../exit-codes.ts";
@@ -98,6 +107,7 @@ export async function sweepCommand(file: string | undefined, flags: SweepFlags, 
       ...(executor ? { executor } : {}),
       staleRunMs: timing.staleRunMs,
       heartbeatMs: timing.heartbeatMs,
+      baselinesDir: (sweepId) => sweepBaselinesDir(ctx.artifactsDir, sweepId),
     });
     reporter.stop();
     return await report(result, sweep, { flags, ctx, tracker, registry, reporter, started });

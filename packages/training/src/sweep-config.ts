@@ -113,6 +113,13 @@ function invalid(source: string, message: string): AelabError {
   return new AelabError(ErrorCode.InvalidConfig, `${source}: ${message}`);
 }
 
+/** A parameter's categories, or the ends of its range (the largest value its step reaches). */
+function edgeValues(spec: SearchSpace[number][1]): TrialParams[string][] {
+  if (spec.kind === "categorical") return spec.values;
+  const top = spec.step === undefined || spec.log ? spec.max : spec.min + Math.floor((spec.max - spec.min) / spec.step + 1e-9) * spec.step;
+  return [spec.min, top];
+}
+
 /**
  * Validates a sweep file and, for a grid, builds every trial's run config. Like
  * `parseRunConfig`, it loads the data once (for the input shape and scaling)
@@ -174,8 +181,13 @@ export function parseSweepConfig(input: unknown, source = "sweep file", options:
           .slice(0, trialCount)
           .map((params, i) => ({ params, config: buildTrial(params, i + 1) }))
       : [];
-  // Random and TPE trials are built as they are drawn: check the first draw now, so a bad space fails before anything runs.
-  if (file.method !== "grid") buildTrial(sampleRandom(space, file.seed, 1), 1);
+  // Random and TPE trials are built as they are drawn: check the first draw now, and that draw with each
+  // parameter moved to each of its categories and range ends, so a bad value fails before anything runs.
+  if (file.method !== "grid") {
+    const first = sampleRandom(space, file.seed, 1);
+    buildTrial(first, 1);
+    for (const [key, spec] of space) for (const value of edgeValues(spec)) buildTrial({ ...first, [key]: value }, 1);
+  }
   return {
     name: file.name,
     experiment: file.experiment ?? file.name,

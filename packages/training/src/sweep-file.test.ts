@@ -123,5 +123,13 @@ describe("sweep files", () => {
     ).toMatch(
       /^INVALID_CONFIG: sweep\.yaml \(trial 1: architecture=dense, hiddenSize=2, model\.variational\.beta=1\): model\.variational\.beta needs a variational model/,
     );
+    // So is every category and range end of each parameter, not only the values the first draw happened to take.
+    const tpe = (parameters: Record<string, unknown>) => () => parseSweepConfig({ ...base, method: "tpe", trials: 5, seed: 3, parameters }, "sweep.yaml");
+    expect(messageOf(tpe({ architecture: { values: ["dense", "dense", "dense", "nope"] }, hiddenSize: { values: [4] } }))).toMatch(
+      /^INVALID_SPEC: sweep\.yaml \(trial 1: architecture=nope, hiddenSize=4\): Unknown architecture preset; .*Received: "nope"$/,
+    );
+    expect(messageOf(tpe({ architecture: { values: ["dense"] }, hiddenSize: { type: "int", min: 2, max: 100_000 } }))).toMatch(
+      /^INVALID_SPEC: Invalid model in sweep\.yaml \(trial 1: architecture=dense, hiddenSize=100000\) at model\.hiddenSize: Too big: .*Received: 100000$/,
+    );
   });
 });

@@ -122,6 +122,7 @@ export function createTrialWorker(options: TrialWorkerOptions): TrialWorker {
       } catch (error) {
         // Refused before a run was recorded (e.g. a drawn combination the spec rules reject): the trial fails.
         const message = error instanceof Error ? error.message : String(error);
+        options.reporter?.info?.(`trial ${index} FAILED before training: ${message}`);
         await tracker.updateTrial(sweepId, index, { status: options.signal?.aborted ? "interrupted" : "failed" });
         return { claimed: true, index, status: "failed", error: message };
       }

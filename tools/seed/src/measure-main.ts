@@ -45,6 +45,7 @@ const e = encodeURIComponent(experiment);
 const pages: Array<{ name: string; path: string; extra?: string }> = [
   { name: "runs (page 1, 25 rows)", path: `/?experiment=${e}` },
   { name: "runs sorted by val_mse, page 20", path: `/?experiment=${e}&sort=val_mse&page=20` },
+  { name: "runs, 200 a page (virtualised rows)", path: `/?experiment=${e}&pageSize=200` },
   { name: `compare, ${best.length} runs overlaid`, path: `/compare?experiment=${e}&runs=${runs}` },
   ...(sweep ? [{ name: "compare, one sweep's trials (parallel coordinates, importance)", path: `/compare?experiment=${e}&sweep=${sweep.id}` }] : []),
   { name: "run page (train/val loss, val_mse, PCA)", path: `/runs/${longRun.id}` },

@@ -19,8 +19,8 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   const api = await getApi();
   const scope = { experimentName: state.experiment, sweepId: state.sweep };
   const input = toListRunsInput(state);
-  const [list, facets, experiments] = await Promise.all([api.runs.list(input), api.runs.facets(scope), api.sweeps.experiments()]);
-  const { total } = list;
+  const [tablePage, facets, experiments] = await Promise.all([api.runs.rows(input), api.runs.facets(scope), api.sweeps.experiments()]);
+  const { total } = tablePage;
   const lastPage = Math.max(1, Math.ceil(total / state.pageSize));
   if (state.page > lastPage) redirect(runsHref(state, { page: lastPage }));
   // Values selected in the URL stay visible (and can be unticked) even when nothing in scope has them.
@@ -31,7 +31,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
     <>
       <h1>Runs</h1>
       <RunsFilters state={state} experiments={experiments} architectures={architectures} hiddenSizes={hiddenSizes} />
-      <RunsTable initial={list} input={input} sort={{ sort: state.sort, dir: state.dir, hrefs: sortHrefs(state) }} />
+      <RunsTable initial={tablePage} input={input} sort={{ sort: state.sort, dir: state.dir, hrefs: sortHrefs(state) }} />
       <Pagination state={state} total={total} />
     </>
   );

@@ -5,7 +5,7 @@
  * virtualised with TanStack Virtual inside a scrolling box, so a 200-run page
  * mounts only the rows in view. The page renders the first response on the
  * server; while any run on the page is queued or running, the table polls
- * `runs.list` for the same page, so status badges and best val_mse follow the
+ * `runs.rows` (the same page, table fields only), so status badges and best val_mse follow the
  * runs without a reload, and stops once none is live. Every user string
  * (names, backends) is rendered as React text.
  */
@@ -16,10 +16,9 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, type ReactNode } from "react";
 import { formatDate, formatMetric } from "~/lib/format";
-import { LIVE_STATUSES, bestValMse, epochsOf } from "~/lib/run-view";
+import { LIVE_STATUSES, type RunRow } from "~/lib/run-view";
 import type { RunSort } from "~/lib/runs-url";
 import type { ListRunsInput } from "~/server/api/routers/inputs";
-import type { RunListItem } from "~/server/api/routers/runs";
 import { useTRPC } from "~/trpc/react";
 import { StatusBadge } from "./status-badge";
 
@@ -37,12 +36,12 @@ export interface RunsSortState {
 }
 
 export interface RunsPageData {
-  runs: RunListItem[];
+  rows: RunRow[];
   total: number;
 }
 
 const features = tableFeatures({});
-const helper = createColumnHelper<typeof features, RunListItem>();
+const helper = createColumnHelper<typeof features, RunRow>();
 const columns = helper.columns([
   helper.accessor("name", {
     header: "Name",
@@ -56,8 +55,8 @@ const columns = helper.columns([
   helper.accessor("hiddenSize", { header: "Hidden size", cell: (info) => info.getValue() ?? "—" }),
   helper.accessor("status", { header: "Status", cell: (info) => <StatusBadge status={info.getValue()} /> }),
   helper.accessor("backend", { header: "Backend", cell: (info) => info.getValue() ?? "—" }),
-  helper.accessor((run) => bestValMse(run), { id: "val_mse", header: "Best val_mse", cell: (info) => formatMetric(info.getValue()) }),
-  helper.accessor((run) => epochsOf(run), { id: "epochs", header: "Epochs", cell: (info) => info.getValue() ?? "—" }),
+  helper.accessor("bestValMse", { header: "Best val_mse", cell: (info) => formatMetric(info.getValue()) }),
+  helper.accessor("epochs", { header: "Epochs", cell: (info) => info.getValue() ?? "—" }),
   helper.accessor("startedAt", { header: "Started", cell: (info) => formatDate(info.getValue()) }),
 ]);
 
@@ -67,19 +66,19 @@ const COLUMN_UI: Record<string, { sort?: RunSort; className?: string; testId?: s
   architecture: { sort: "architecture" },
   hiddenSize: { sort: "hiddenSize", className: "num" },
   status: { sort: "status" },
-  val_mse: { sort: "val_mse", className: "num", testId: "best-val-mse" },
+  bestValMse: { sort: "val_mse", className: "num", testId: "best-val-mse" },
   epochs: { className: "num" },
   startedAt: { sort: "startedAt" },
 };
 
-const hasLiveRun = (data: RunsPageData | undefined) => data?.runs.some((run) => LIVE_STATUSES.includes(run.status)) ?? false;
+const hasLiveRun = (data: RunsPageData | undefined) => data?.rows.some((run) => LIVE_STATUSES.includes(run.status)) ?? false;
 
 /** Polls the page's runs while any is live; when the last one ends, re-renders the server parts (total, facets). */
 function useLiveRuns(input: ListRunsInput, initial: RunsPageData) {
   const trpc = useTRPC();
   const router = useRouter();
   const query = useQuery(
-    trpc.runs.list.queryOptions(input, {
+    trpc.runs.rows.queryOptions(input, {
       initialData: initial,
       refetchInterval: (q) => (hasLiveRun(q.state.data) ? RUNS_POLL_MS : false),
     }),
@@ -93,7 +92,7 @@ function useLiveRuns(input: ListRunsInput, initial: RunsPageData) {
   return { data: query.data, live };
 }
 
-function HeaderCell({ header, sort, children }: { header: Header<typeof features, RunListItem, unknown>; sort: RunsSortState; children: ReactNode }) {
+function HeaderCell({ header, sort, children }: { header: Header<typeof features, RunRow, unknown>; sort: RunsSortState; children: ReactNode }) {
   const ui = COLUMN_UI[header.column.id] ?? {};
   const active = ui.sort !== undefined && sort.sort === ui.sort;
   const ariaSort = active ? (sort.dir === "asc" ? "ascending" : "descending") : undefined;
@@ -112,7 +111,7 @@ function HeaderCell({ header, sort, children }: { header: Header<typeof features
 
 export function RunsTable({ initial, input, sort }: { initial: RunsPageData; input: ListRunsInput; sort: RunsSortState }) {
   const { data, live } = useLiveRuns(input, initial);
-  const table = useTable({ features, columns, data: data.runs, getRowId: (run) => run.id });
+  const table = useTable({ features, columns, data: data.rows, getRowId: (run) => run.id });
   const rows = table.getRowModel().rows;
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({

@@ -157,7 +157,13 @@ describe("dashboard in Chromium", () => {
       const run = await tracker.startRun({ experimentName: "e2e-live", name: "live-row", architecture: "dense", hiddenSize: 4, spec: {} });
       await tracker.logMetrics(run.id, [{ key: "val_mse", value: 0.5, step: 1, epoch: 1 }]);
       await page.goto(`${server.url}/?experiment=e2e-live`);
+      // The live page polls runs.rows: the table's fields only, not runs.list's params, tags and summaries.
+      const poll = page.waitForResponse((r) => r.url().includes("runs.rows"));
       await page.locator('[data-testid="runs-table"][data-live="true"]').waitFor();
+      const polled = (await (await poll).json()) as Array<{ result: { data: { json: { rows: Array<Record<string, unknown>> } } } }>;
+      expect(Object.keys(polled[0].result.data.json.rows[0]).sort()).toEqual(
+        ["architecture", "backend", "bestValMse", "epochs", "hiddenSize", "id", "name", "startedAt", "status"].sort(),
+      );
       const row = page.locator(`[data-testid="run-row"][data-run-id="${run.id}"]`);
       const status = () => row.getByTestId("status-badge").getAttribute("data-status");
       const best = () => row.getByTestId("best-val-mse").textContent();
@@ -181,7 +187,7 @@ describe("dashboard in Chromium", () => {
       // With no live run left, the page stops polling.
       const polls: string[] = [];
       const onRequest = (request: { url(): string }) => {
-        if (request.url().includes("runs.list")) polls.push(request.url());
+        if (request.url().includes("runs.rows")) polls.push(request.url());
       };
       page.on("request", onRequest);
       await page.waitForTimeout(4000);

@@ -18,3 +18,21 @@ export function epochsOf(run: Pick<RunRecord, "summary">): number | null {
   const steps = [summary.train_loss, summary.val_loss, summary.val_mse].flatMap((s) => (s ? [s.step] : []));
   return steps.length ? Math.max(...steps) : null;
 }
+
+/** One row of the runs table: what the table shows of a run and no more (the page and its live poll send only these). */
+export interface RunRow {
+  id: string;
+  name: string;
+  architecture: string;
+  hiddenSize: number | null;
+  status: RunRecord["status"];
+  backend: string | null;
+  bestValMse: number | null;
+  epochs: number | null;
+  startedAt: Date;
+}
+
+export function toRunRow(run: Pick<RunRecord, "id" | "name" | "architecture" | "hiddenSize" | "status" | "backend" | "summary" | "startedAt">): RunRow {
+  const { id, name, architecture, hiddenSize, status, backend, startedAt } = run;
+  return { id, name, architecture, hiddenSize, status, backend, bestValMse: bestValMse(run), epochs: epochsOf(run), startedAt };
+}

@@ -81,6 +81,25 @@ describe("runs router", () => {
     expect((await caller.runs.get({ id: ids["dense-h16"] })).spec).toEqual({ architecture: "dense" });
   });
 
+  it("lists the same page as table rows only", async () => {
+    const input = { experimentName: "routers", orderBy: "name", direction: "asc", limit: 2 } as const;
+    const { rows, total } = await caller.runs.rows(input);
+    expect(total).toBe(3);
+    expect(rows.map((row) => row.id)).toEqual((await caller.runs.list(input)).runs.map((run) => run.id));
+    expect(rows[0]).toEqual({
+      id: ids["conv-h16"],
+      name: "conv-h16",
+      architecture: "conv",
+      hiddenSize: 16,
+      status: "failed",
+      backend: null,
+      bestValMse: 0.04,
+      epochs: 1,
+      startedAt: expect.any(Date) as Date,
+    });
+    expect(rows[1]).toMatchObject({ name: "dense-h16", bestValMse: 0.03, epochs: 2 });
+  });
+
   it("filters by status, architecture and hidden size", async () => {
     const names = async (input: Parameters<typeof caller.runs.list>[0]) =>
       (await caller.runs.list({ experimentName: "routers", ...input })).runs.map((run) => run.name).sort();

@@ -30,6 +30,8 @@ export function nodeRuntime(): OrtRuntime {
         session = await o.InferenceSession.create(bytes, {
           executionProviders: usable,
           graphOptimizationLevel: config.graphOptimizationLevel,
+          // Errors only: ORT's warnings (e.g. "Removing initializer … not used") are about its own graph rewrites, not the user's model.
+          logSeverityLevel: ortLogLevel(),
           ...(config.threads === undefined ? {} : { intraOpNumThreads: config.threads, interOpNumThreads: 1 }),
         });
       } catch (cause) {
@@ -60,4 +62,10 @@ export function nodeRuntime(): OrtRuntime {
       };
     },
   };
+}
+
+/** ORT's log level for sessions: AELAB_ORT_LOG_LEVEL (0 verbose … 4 fatal), default 3 (errors). */
+function ortLogLevel(): 0 | 1 | 2 | 3 | 4 {
+  const n = Number(process.env.AELAB_ORT_LOG_LEVEL ?? 3);
+  return (Number.isInteger(n) && n >= 0 && n <= 4 ? n : 3) as 0 | 1 | 2 | 3 | 4;
 }

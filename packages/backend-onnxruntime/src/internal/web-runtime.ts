@@ -41,6 +41,8 @@ export function webRuntime(options: WebRuntimeOptions): OrtRuntime {
       const session = await o.InferenceSession.create(bytes, {
         executionProviders: config.executionProviders,
         graphOptimizationLevel: config.graphOptimizationLevel,
+        // Errors only: ORT's warnings (e.g. "Removing initializer … not used") are about its own graph rewrites, not the user's model.
+        logSeverityLevel: ortLogLevel(),
       });
       return {
         inputNames: session.inputNames,
@@ -65,4 +67,10 @@ export function webRuntime(options: WebRuntimeOptions): OrtRuntime {
       };
     },
   };
+}
+
+/** ORT's log level for sessions: AELAB_ORT_LOG_LEVEL (0 verbose … 4 fatal), default 3 (errors). */
+function ortLogLevel(): 0 | 1 | 2 | 3 | 4 {
+  const n = Number((typeof process === "undefined" ? undefined : process.env?.AELAB_ORT_LOG_LEVEL) ?? 3);
+  return (Number.isInteger(n) && n >= 0 && n <= 4 ? n : 3) as 0 | 1 | 2 | 3 | 4;
 }

@@ -61,12 +61,20 @@ function zoomWindow(instance: echarts.ECharts): ZoomWindow | null {
   return { start: zoom.startValue, end: zoom.endValue };
 }
 
+/** How many data items the instance's series hold. */
+function drawnPoints(instance: echarts.ECharts): number {
+  const model = instance.getOption() as { series?: Array<{ data?: unknown[] }> };
+  return (model.series ?? []).reduce((sum, series) => sum + (Array.isArray(series.data) ? series.data.length : 0), 0);
+}
+
 export function EChart({ option, seriesNames, testId, label, height = 360, onZoom }: EChartProps) {
   const container = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const [ready, setReady] = useState(false);
   // When the first draw finished, in ms since navigation start (for the scale measurement).
   const [readyAt, setReadyAt] = useState<number | null>(null);
+  // Data items across the drawn series, read back from the instance (what the e2e tests check was drawn).
+  const [points, setPoints] = useState<number | null>(null);
   const zoomHandler = useRef(onZoom);
   useEffect(() => {
     zoomHandler.current = onZoom;
@@ -79,6 +87,7 @@ export function EChart({ option, seriesNames, testId, label, height = 360, onZoo
     chart.current = instance;
     instance.on("finished", () => {
       setReady(true);
+      setPoints(drawnPoints(instance));
       setReadyAt((at) => at ?? Math.round(performance.now()));
     });
     instance.on("datazoom", () => {
@@ -108,6 +117,7 @@ export function EChart({ option, seriesNames, testId, label, height = 360, onZoo
       data-series={JSON.stringify(seriesNames)}
       data-ready={ready ? "true" : "false"}
       data-ready-at={readyAt ?? undefined}
+      data-points={points ?? undefined}
       style={{ height }}
     />
   );

@@ -112,6 +112,76 @@ describe("dashboard in Chromium", () => {
     const kinds = await page.locator('[data-testid="artifact-row"] td:first-child').allTextContents();
     const exported = (await page.getByTestId("run-page").getAttribute("data-run-id")) === e2e.fixture.exportedRunId;
     expect(kinds.sort()).toEqual(exported ? ["evaluation", "onnx-decoder", "onnx-encoder", "onnx-full", "weights"] : ["evaluation", "weights"]);
+  });
+
+  it("shows the best run's reconstructions, error histogram, code scatter, probe accuracy and ONNX downloads", async () => {
+    const runId = e2e.fixture.exportedRunId;
+    const tracker = await createTracker({ url: db });
+    const run = await tracker.getRun(runId);
+    await tracker.close();
+    if (!run) throw new Error("no exported run");
+    await page.goto(`${server.url}/runs/${runId}`);
+
+    // Two validation digits per label, 10 labels: 20 original/reconstruction pairs, drawn on the server as PNGs.
+    const grid = page.getByTestId("reconstruction-grid");
+    expect(await grid.getAttribute("data-pairs")).toBe("20");
+    expect(await grid.getByTestId("reconstruction-pair").count()).toBe(20);
+    expect(await grid.locator(":scope > *").count()).toBe(20);
+    // Ink in every image: each decoded PNG drawn on a canvas has a positive pixel sum.
+    const sums = await grid.locator("img").evaluateAll(async (images) => {
+      const canvas = document.createElement("canvas");
+      const context = canvas.getContext("2d", { willReadFrequently: true });
+      if (!context) throw new Error("no 2-d canvas context");
+      return Promise.all(
+        (images as HTMLImageElement[]).map(async (image) => {
+          await image.decode();
+          [canvas.width, canvas.height] = [image.naturalWidth, image.naturalHeight];
+          context.drawImage(image, 0, 0);
+          const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+          let sum = 0;
+          for (let i = 0; i < data.length; i += 4) sum += data[i];
+          return { width: image.naturalWidth, sum };
+        }),
+      );
+    });
+    expect(sums).toHaveLength(40);
+    for (const { width, sum } of sums) {
+      expect(width).toBe(28);
+      expect(sum).toBeGreaterThan(0);
+    }
+
+    // The histogram's 40 bins and the scatter's validation codes, read back from the ECharts instances.
+    const drawn = async (testId: string) => {
+      const chart = page.locator(`[data-testid="${testId}"][data-ready="true"]`);
+      await chart.waitFor({ timeout: 20_000 });
+      return Number(await chart.getAttribute("data-points"));
+    };
+    expect(await drawn("error-histogram")).toBe(40);
+    expect(await drawn("run-code-scatter")).toBeGreaterThan(0);
+    expect([...(await chartSeries('[data-testid="run-code-scatter"]'))].sort()).toEqual(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+    const projection = page.getByTestId("code-projection");
+    expect(await projection.getAttribute("data-projection")).toBe(run.hiddenSize !== null && run.hiddenSize > 2 ? "pca" : "identity");
+    if (run.hiddenSize !== null && run.hiddenSize > 2) expect(await projection.textContent()).toMatch(/PC1 explains \d+\.\d% and PC2 \d+\.\d%/);
+
+    const probe = Number(await page.getByTestId("probe-accuracy").getAttribute("data-value"));
+    expect(probe).toBeGreaterThan(0.1);
+    expect(probe).toBeLessThanOrEqual(1);
+    expect(await page.getByTestId("probe-accuracy").textContent()).toBe(`${(100 * probe).toFixed(1)}%`);
+
+    // One download per exported part, each with its parity figure (the export's gate is 1e-4).
+    expect(await page.getByTestId("onnx-row").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-part")))).toEqual(["encoder", "decoder", "full"]);
+    for (const text of await page.getByTestId("onnx-parity").allTextContents()) expect(Number(text)).toBeLessThanOrEqual(1e-4);
+    for (const href of await page.getByTestId("onnx-download").evaluateAll((links) => links.map((link) => link.getAttribute("href")))) {
+      const response = await fetch(`${server.url}${href}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-disposition")).toMatch(/\.onnx"$/);
+      const body = Buffer.from(await response.arrayBuffer());
+      // An ONNX ModelProto opens with field 1 (ir_version, a varint) and carries the run id in its metadata.
+      expect(body[0]).toBe(0x08);
+      expect(body.length).toBeGreaterThan(1000);
+      expect(body.includes(Buffer.from(runId))).toBe(true);
+    }
+    expect(await page.getByTestId("playground-link-model").getAttribute("href")).toBe(`/playground?run=${runId}`);
     await screenshot(page, "run.png");
   });
 
@@ -140,6 +210,10 @@ describe("dashboard in Chromium", () => {
       await epoch(1);
       await page.goto(`${server.url}/runs/${run.id}`);
       await page.locator('[data-testid="run-curves"][data-live="true"][data-epochs="1"]').waitFor();
+      // No evaluation artifact and no export yet: each section says so.
+      expect(await page.getByTestId("no-evaluation").count()).toBe(3);
+      expect(await page.getByTestId("no-probe").count()).toBe(1);
+      expect(await page.getByTestId("no-export").textContent()).toContain(`aelab export ${run.id}`);
       await epoch(2);
       await epoch(3);
       await page.locator('[data-testid="run-curves"][data-epochs="3"]').waitFor({ timeout: 20_000 });

@@ -35,7 +35,7 @@ export function CodeBars({ code }: { code: Float32Array | null }) {
   );
 }
 
-const PALETTE = ["#1d4ed8", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#db2777", "#4b5563", "#65a30d"];
+export const SCATTER_PALETTE = ["#1d4ed8", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#db2777", "#4b5563", "#65a30d"];
 
 export function CodeScatter({ cloud, code, classNames }: { cloud: CodeCloud; code: Float32Array | null; classNames: string[] | null }) {
   const mine = useMemo(() => (code ? projectCode(code, cloud.axes) : null), [code, cloud.axes]);
@@ -66,7 +66,7 @@ export function CodeScatter({ cloud, code, classNames }: { cloud: CodeCloud; cod
           name,
           data,
           symbolSize: 4,
-          itemStyle: { color: PALETTE[i % PALETTE.length], opacity: 0.6 },
+          itemStyle: { color: SCATTER_PALETTE[i % SCATTER_PALETTE.length], opacity: 0.6 },
         })),
         ...(mine
           ? [{ type: "scatter" as const, name: "your drawing", data: [mine], symbol: "diamond", symbolSize: 16, itemStyle: { color: "#111827" }, z: 10 }]

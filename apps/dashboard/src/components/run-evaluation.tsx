@@ -102,12 +102,14 @@ export function projectionCaption(evaluation: Pick<RunEvaluation, "codeSize" | "
 export function CodeScatterSection({ state }: { state: EvaluationState }) {
   if (state.kind !== "ready") return <Missing state={state} what="code scatter" />;
   const { evaluation } = state;
+  const { projection, explainedVariance, points, label } = evaluation.codes;
   return (
     <>
       <p className="muted" data-testid="code-projection" data-projection={evaluation.codes.projection}>
         {`${evaluation.codes.label.length} validation codes, coloured by label. ${projectionCaption(evaluation)}`}
       </p>
-      <RunCodeScatter cloud={evaluation.codes} classNames={evaluation.classNames ?? null} />
+      {/* Only what the chart draws crosses to the client: not the sample indices or the projection axes. */}
+      <RunCodeScatter cloud={{ projection, explainedVariance, points, label }} classNames={evaluation.classNames ?? null} />
     </>
   );
 }

@@ -182,6 +182,10 @@ describe("dashboard in Chromium", () => {
       expect(body.includes(Buffer.from(runId))).toBe(true);
     }
     expect(await page.getByTestId("playground-link-model").getAttribute("href")).toBe(`/playground?run=${runId}`);
+    // The grid is in the server's HTML (no JavaScript needed): 40 inline PNGs.
+    const html = await (await fetch(`${server.url}/runs/${runId}`)).text();
+    expect(html).toContain('data-testid="reconstruction-grid"');
+    expect(html.match(/src="data:image\/png;base64,/g)).toHaveLength(40);
     await screenshot(page, "run.png");
   });
 

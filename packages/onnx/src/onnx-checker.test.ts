@@ -4,7 +4,6 @@
  * /usr/bin/python3 (override with AELAB_ONNX_PYTHON). Skipped, with the reason, only outside CI; under CI=true a
  * missing checker is a failure.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,30 +11,10 @@ import { PRESET_NAMES, presetSpec } from "@aelab/core";
 import { expect, it } from "vitest";
 import { exportOnnx } from "./export-onnx.ts";
 import { EXTRA_SPECS, testWeights } from "./internal/ort-test-support.ts";
-import { randomTensor } from "./testing/index.ts";
-
-// Debian's python3-onnx is installed for the system interpreter, not the pyenv one on PATH.
-const PYTHON = process.env.AELAB_ONNX_PYTHON ?? "/usr/bin/python3";
-const CHECK = `
-import json, sys, onnx
-results = {}
-for path in sys.argv[1:]:
-    try:
-        onnx.checker.check_model(onnx.load(path), full_check=True)
-        results[path] = "ok"
-    except Exception as e:
-        results[path] = f"{type(e).__name__}: {e}"
-print(json.dumps({"onnx": onnx.__version__, "results": results}))
-`;
-
-function checkerProblem(): string | undefined {
-  const probe = spawnSync(PYTHON, ["-c", "import onnx"], { encoding: "utf8" });
-  if (probe.error) return `${PYTHON} cannot run (${probe.error.message})`;
-  return probe.status === 0 ? undefined : `${PYTHON} cannot import onnx (apt-get install python3-onnx): ${probe.stderr.trim().split("\n").at(-1)}`;
-}
+import { onnxCheckerProblem, randomTensor, runOnnxChecker } from "./testing/index.ts";
 
 it("onnx.checker.check_model(full_check=True) accepts every exported part, layout and spec", async (ctx) => {
-  const problem = checkerProblem();
+  const problem = onnxCheckerProblem();
   if (problem && process.env.CI !== "true") ctx.skip(`known gap on this machine: ${problem}`);
   expect(problem, "CI=true requires the ONNX checker").toBeUndefined();
 
@@ -63,9 +42,7 @@ it("onnx.checker.check_model(full_check=True) accepts every exported part, layou
     writeFileSync(withSelfTest, await exportOnnx({ spec, weights: testWeights(spec, 3), part: "full", selfTest }));
     files.push(withSelfTest);
 
-    const run = spawnSync(PYTHON, ["-c", CHECK, ...files], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
-    expect(run.status, run.stderr).toBe(0);
-    const { results } = JSON.parse(run.stdout) as { onnx: string; results: Record<string, string> };
+    const results = runOnnxChecker(files);
     expect(Object.keys(results)).toHaveLength(files.length);
     expect(Object.entries(results).filter(([, r]) => r !== "ok")).toEqual([]);
   } finally {

@@ -7,7 +7,6 @@
  * layouts (NHWC and NCHW), and every exported file passes the official ONNX
  * checker (python3-onnx) with full_check.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,7 +28,7 @@ import {
 } from "@aelab/core";
 import { loadMnist, splitDataset } from "@aelab/data";
 import { exportOnnx, type OnnxPart } from "@aelab/onnx";
-import { nchwToNhwc, nhwcToNchw } from "@aelab/onnx/testing";
+import { nchwToNhwc, nhwcToNchw, onnxCheckerProblem, runOnnxChecker } from "@aelab/onnx/testing";
 import { trainLoop } from "@aelab/training";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -224,30 +223,13 @@ describe("a non-square two-channel input (6×4×2 crops of real digits) in both 
   );
 });
 
-// Debian's python3-onnx is installed for the system interpreter, not the pyenv one on PATH.
-const PYTHON = process.env.AELAB_ONNX_PYTHON ?? "/usr/bin/python3";
-const CHECK = `
-import json, sys, onnx
-out = {}
-for path in sys.argv[1:]:
-    try:
-        onnx.checker.check_model(onnx.load(path), full_check=True)
-        out[path] = "ok"
-    except Exception as e:
-        out[path] = f"{type(e).__name__}: {e}"
-print(json.dumps(out))
-`;
-
 it("every file exported above passes onnx.checker.check_model(full_check=True)", (ctx) => {
-  const probe = spawnSync(PYTHON, ["-c", "import onnx"], { encoding: "utf8" });
-  const problem = probe.error ? probe.error.message : probe.status === 0 ? undefined : probe.stderr.trim().split("\n").at(-1);
-  if (problem && process.env.CI !== "true") ctx.skip(`known gap on this machine: ${PYTHON} cannot import onnx (apt-get install python3-onnx): ${problem}`);
+  const problem = onnxCheckerProblem();
+  if (problem && process.env.CI !== "true") ctx.skip(`known gap on this machine: ${problem}`);
   expect(problem, "CI=true requires the ONNX checker").toBeUndefined();
   // 7 presets + 2 crop specs, 3 parts, 2 layouts.
   expect(exported).toHaveLength((PRESET_NAMES.length + 2) * 6);
-  const run = spawnSync(PYTHON, ["-c", CHECK, ...exported], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
-  expect(run.status, run.stderr).toBe(0);
-  const results = JSON.parse(run.stdout) as Record<string, string>;
+  const results = runOnnxChecker(exported);
   expect(Object.entries(results).filter(([, r]) => r !== "ok")).toEqual([]);
   expect(Object.keys(results)).toHaveLength(exported.length);
 });

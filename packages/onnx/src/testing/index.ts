@@ -9,3 +9,4 @@ export { randomTensor, testWeights } from "./layout.ts";
 export { nchwToNhwc, nhwcToNchw } from "@aelab/core";
 export { referenceTrainingLoss } from "./reference-training.ts";
 export type { ReferenceTrainingLossOptions } from "./reference-training.ts";
+export { ONNX_CHECKER_PYTHON, onnxCheckerProblem, runOnnxChecker } from "./onnx-checker.ts";

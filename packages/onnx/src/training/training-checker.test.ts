@@ -6,7 +6,6 @@
  * python3-onnx (1.12) through /usr/bin/python3 (override with
  * AELAB_ONNX_PYTHON); skipped with the reason only outside CI.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,19 +15,8 @@ import { ONNX_COMPATIBILITY } from "../compatibility.ts";
 import { EXTRA_SPECS } from "../internal/ort-test-support.ts";
 import { decodeModel } from "../internal/proto.ts";
 import { buildGradientGraph, buildTrainingGraphs } from "./build-training-graphs.ts";
+import { onnxCheckerProblem, runOnnxChecker } from "../testing/index.ts";
 
-const PYTHON = process.env.AELAB_ONNX_PYTHON ?? "/usr/bin/python3";
-const CHECK = `
-import json, sys, onnx
-results = {}
-for path in sys.argv[1:]:
-    try:
-        onnx.checker.check_model(onnx.load(path), full_check=True)
-        results[path] = "ok"
-    except Exception as e:
-        results[path] = f"{type(e).__name__}: {e}"
-print(json.dumps(results))
-`;
 const ADAM: OptimizerConfig = { name: "adam", learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, momentum: 0 };
 const OPTIMIZERS: OptimizerConfig[] = [ADAM, { ...ADAM, name: "sgd" }, { ...ADAM, name: "sgd", momentum: 0.9 }, { ...ADAM, name: "rmsprop", momentum: 0.5 }];
 
@@ -46,8 +34,7 @@ function graphs(): [string, Uint8Array][] {
 }
 
 it("onnx.checker (full_check) accepts every training graph, which use only the listed operators", async (ctx) => {
-  const probe = spawnSync(PYTHON, ["-c", "import onnx"], { encoding: "utf8" });
-  const problem = probe.error ? `${PYTHON} cannot run (${probe.error.message})` : probe.status === 0 ? undefined : `${PYTHON} cannot import onnx`;
+  const problem = onnxCheckerProblem();
   if (problem && process.env.CI !== "true") ctx.skip(`known gap on this machine: ${problem}`);
   expect(problem, "CI=true requires the ONNX checker").toBeUndefined();
   const dir = mkdtempSync(join(tmpdir(), "aelab-onnx-train-check-"));
@@ -60,9 +47,7 @@ it("onnx.checker (full_check) accepts every training graph, which use only the l
       writeFileSync(path, bytes);
       return path;
     });
-    const run = spawnSync(PYTHON, ["-c", CHECK, ...files], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-    expect(run.status, run.stderr).toBe(0);
-    const results = JSON.parse(run.stdout) as Record<string, string>;
+    const results = runOnnxChecker(files);
     const failures = Object.entries(results).filter(([, r]) => r !== "ok");
     expect(failures).toEqual([]);
     expect(Object.keys(results)).toHaveLength(all.length);

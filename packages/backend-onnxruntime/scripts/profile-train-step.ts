@@ -16,8 +16,8 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
-import { initializeWeights, presetSpec, shapeSize, weightsMap, type NeutralWeights } from "@aelab/core";
-import { buildTrainingGraphs, toGraphLayout } from "@aelab/onnx";
+import { initializeWeights, presetSpec, shapeSize } from "@aelab/core";
+import { buildTrainingGraphs, toParameterVector } from "@aelab/onnx";
 
 const [preset = "seed-conv", stepsArg = "20", mode] = process.argv.slice(2);
 const steps = Number(stepsArg);
@@ -34,10 +34,10 @@ const session = await ort.InferenceSession.create(trainStep, {
   executionMode: process.env.EXEC === "parallel" ? "parallel" : "sequential",
   ...(profile ? { enableProfiling: true, profileFilePrefix: prefix } : {}),
 });
-const byName = weightsMap(initializeWeights(spec, 1));
-const values: Record<string, ort.Tensor> = {};
-for (const p of io.parameters)
-  values[p.input] = new ort.Tensor("float32", toGraphLayout(byName.get(p.name) as NeutralWeights["tensors"][number]).data, p.shape);
+const vector = io.parameterVector;
+const values: Record<string, ort.Tensor> = {
+  [vector.input]: new ort.Tensor("float32", toParameterVector(io.parameters, initializeWeights(spec, 1)), [vector.size]),
+};
 for (const s of io.state) values[s.input] = new ort.Tensor("float32", new Float32Array(shapeSize(s.shape)).fill(s.init), s.shape);
 const x = new ort.Tensor(
   "float32",
@@ -45,11 +45,11 @@ const x = new ort.Tensor(
   [128, 28, 28, 1],
 );
 const learningRate = new ort.Tensor("float32", Float32Array.of(1e-3), []);
-const outputs = [io.loss, ...io.parameters.map((p) => p.output), ...io.state.map((s) => s.output)];
+const outputs = [io.loss, vector.output, ...io.state.map((s) => s.output)];
 
 async function step(): Promise<void> {
   const out = await session.run({ ...values, [io.learningRate]: learningRate, [io.input]: x, ...(io.target ? { [io.target]: x } : {}) }, outputs);
-  for (const p of io.parameters) values[p.input] = out[p.output] as ort.Tensor;
+  values[vector.input] = out[vector.output] as ort.Tensor;
   for (const s of io.state) values[s.input] = out[s.output] as ort.Tensor;
 }
 
@@ -63,7 +63,7 @@ const cpu = process.cpuUsage(cpu0);
 const cpuMs = (cpu.user + cpu.system) / 1000;
 console.log(
   `${preset}: ${(ms / steps).toFixed(2)} ms/step, ${((steps * 128) / (ms / 1000)).toFixed(0)} samples/s, ` +
-    `CPU ${(cpuMs / steps).toFixed(1)} ms/step (${(cpuMs / ms).toFixed(2)} cores)`,
+    `CPU ${(cpuMs / steps).toFixed(2)} ms/step (${(cpuMs / ms).toFixed(2)} cores)`,
 );
 
 if (profile) {

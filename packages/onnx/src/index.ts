@@ -12,6 +12,14 @@ export type { AelabOnnxMetadata, OnnxModelInfo, OnnxSelfTest, OnnxValueInfo } fr
 export { convAxisPads, convTransposeAxisPads, onnxPads2d } from "./padding.ts";
 export type { AxisPads, TransposeAxisPads } from "./padding.ts";
 export { buildGradientGraph, buildTrainingGraphs, trainingSupport } from "./training/build-training-graphs.ts";
-export type { TrainingGraphIo, TrainingGraphOptions, TrainingGraphs, TrainingParameterIo, TrainingStateIo } from "./training/build-training-graphs.ts";
+export type {
+  TrainingGraphIo,
+  TrainingGraphOptions,
+  TrainingGraphs,
+  TrainingParameterIo,
+  TrainingParameterVectorIo,
+  TrainingStateIo,
+} from "./training/build-training-graphs.ts";
 export { RMSPROP_DECAY } from "./training/optimizers.ts";
-export { fromGraphLayout, graphParameterShape, toGraphLayout } from "./training/parameter-layout.ts";
+export { fromGraphLayout, fromParameterVector, graphParameterShape, toGraphLayout, toParameterVector } from "./training/parameter-layout.ts";
+export type { ParameterSlot } from "./training/parameter-layout.ts";

@@ -41,4 +41,4 @@ w0, c0 = time.perf_counter(), time.process_time()
 for _ in range(steps):
     step()
 wall, cpu = time.perf_counter() - w0, time.process_time() - c0
-print(f"{spec['name']}: {1000 * wall / steps:.2f} ms/step, {steps * 128 / wall:.0f} samples/s, CPU {1000 * cpu / steps:.1f} ms/step ({cpu / wall:.2f} cores), torch {torch.__version__}, {threads} thread(s)")
+print(f"{spec['name']}: {1000 * wall / steps:.2f} ms/step, {steps * 128 / wall:.0f} samples/s, CPU {1000 * cpu / steps:.2f} ms/step ({cpu / wall:.2f} cores), torch {torch.__version__}, {threads} thread(s)")

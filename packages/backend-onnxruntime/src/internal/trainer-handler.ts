@@ -1,7 +1,8 @@
 /**
  * The ONNX Runtime trainer: one session runs the generated training step
  * (`buildTrainingGraphs` from @aelab/onnx), another the evaluation graph.
- * Parameters and optimiser state live in runtime tensors between steps: the
+ * Parameters (one vector, see `toParameterVector`) and optimiser state live in
+ * runtime tensors between steps: the
  * outputs of step k are the inputs of step k + 1, and nothing is copied on our
  * side (onnxruntime-node reads input tensors in place). Training-time draws
  * (noise, dropout masks, the VAE's ε) come from core's
@@ -16,14 +17,13 @@ import {
   inferShapes,
   shapeSize,
   validateWeights,
-  weightsMap,
   type EvaluationSums,
   type Float32Tensor,
   type NeutralWeights,
   type TrainerHandler,
   type TrainerOptions,
 } from "@aelab/core";
-import { buildTrainingGraphs, fromGraphLayout, toGraphLayout } from "@aelab/onnx";
+import { buildTrainingGraphs, fromParameterVector, toParameterVector } from "@aelab/onnx";
 import { checkBatch } from "./check-input.ts";
 import type { OrtRuntime, RuntimeSession, RuntimeTensor, SessionConfig } from "./runtime.ts";
 
@@ -60,14 +60,14 @@ export async function createTrainerHandler(runtime: OrtRuntime, config: SessionC
   const { trainStep, evaluate, io } = buildTrainingGraphs(spec, { optimizer });
   const [trainSession, evalSession] = await openSessions(runtime, config, [trainStep, evaluate], spec.name);
   const rng = new Random(options.seed);
-  const byName = weightsMap(weights);
-  // Graph input name → current value; parameters in the graphs' layout.
+  const vector = io.parameterVector;
+  // Graph input name → current value; the parameters as one vector in the graphs' layout.
   const values = new Map<string, RuntimeTensor>();
-  for (const p of io.parameters) values.set(p.input, runtime.tensor(toGraphLayout(byName.get(p.name) as NeutralWeights["tensors"][number]).data, p.shape));
+  values.set(vector.input, runtime.tensor(toParameterVector(io.parameters, weights), [vector.size]));
   for (const s of io.state) values.set(s.input, runtime.tensor(new Float32Array(shapeSize(s.shape)).fill(s.init), s.shape));
   const learningRate = Float32Array.of(checkLearningRate(optimizer.learningRate));
   const learningRateTensor = runtime.tensor(learningRate, []);
-  const stepOutputs = [io.loss, ...io.parameters.map((p) => p.output), ...io.state.map((s) => s.output)];
+  const stepOutputs = [io.loss, vector.output, ...io.state.map((s) => s.output)];
   const ev = io.evaluation;
   const evalOutputs = [ev.loss, ev.mse, ev.bce, ev.penalty, ...(ev.kl ? [ev.kl] : [])];
   let disposed = false;
@@ -82,7 +82,7 @@ export async function createTrainerHandler(runtime: OrtRuntime, config: SessionC
     }
   };
   const scalar = (t: RuntimeTensor) => (t.data as Float32Array)[0];
-  const parameterFeeds = () => Object.fromEntries(io.parameters.map((p) => [p.input, values.get(p.input) as RuntimeTensor]));
+  const parameterFeeds = () => ({ [vector.input]: values.get(vector.input) as RuntimeTensor });
   // One run at a time: the step's outputs replace the values the next run reads.
   const exclusive = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
     live(what);
@@ -108,7 +108,7 @@ export async function createTrainerHandler(runtime: OrtRuntime, config: SessionC
         for (const m of io.masks) feeds[m.name] = runtime.tensor(draws.dropout.get(m.layer) as Float32Array, [n, ...m.shape]);
         if (io.epsilon) feeds[io.epsilon] = runtime.tensor(draws.epsilon as Float32Array, [n, shapes.codeSize]);
         const out = await trainSession.runTensors(feeds, stepOutputs);
-        for (const p of io.parameters) values.set(p.input, out[p.output]);
+        values.set(vector.input, out[vector.output]);
         for (const s of io.state) values.set(s.input, out[s.output]);
         // NaN and ±Infinity are returned as they are; the training loop decides what to do.
         return scalar(out[io.loss]);
@@ -130,7 +130,7 @@ export async function createTrainerHandler(runtime: OrtRuntime, config: SessionC
 
     async getWeights(): Promise<NeutralWeights> {
       live("getWeights");
-      const tensors = io.parameters.map((p) => fromGraphLayout(p.name, p.neutralShape, (values.get(p.input) as RuntimeTensor).data as Float32Array));
+      const tensors = fromParameterVector(io.parameters, (values.get(vector.input) as RuntimeTensor).data as Float32Array);
       return { format: "aelab-weights/1", tensors };
     },
 

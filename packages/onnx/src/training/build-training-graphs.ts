@@ -21,13 +21,14 @@ import pkg from "../../package.json" with { type: "json" };
 import { ONNX_COMPATIBILITY } from "../compatibility.ts";
 import { encodeModel } from "../internal/proto.ts";
 import { DataType, type ValueInfoInit } from "../internal/onnx-types.ts";
+import { attr } from "../internal/graph-builder.ts";
 import { Emitter, nhwcToNchw } from "./emitter.ts";
 import { emitForward, type ForwardResult } from "./forward.ts";
 import { activityPenalty, klDivergence, metricSums, reconstructionLoss, weightPenalty } from "./losses.ts";
 import { optimizerRule, optimizerState } from "./optimizers.ts";
 import { graphParameterShape } from "./parameter-layout.ts";
 
-/** Graph names of one parameter. */
+/** One parameter: where it sits in the parameter vector, and its gradient's graph name. */
 export interface TrainingParameterIo {
   /** Neutral name, e.g. `encoder.0.kernel`. */
   name: string;
@@ -35,17 +36,24 @@ export interface TrainingParameterIo {
   neutralShape: number[];
   /** Shape inside the graphs (see `toGraphLayout`). */
   shape: number[];
-  input: string;
-  /** The updated value (train step). */
-  output: string;
+  /** First element in the parameter vector (graph layout, flattened; see `toParameterVector`). */
+  offset: number;
+  size: number;
   /** dL/d(parameter) (gradient graph). */
   gradient: string;
 }
 
-/** One optimiser state tensor: per parameter (`parameter` set, shaped like it) or a global scalar. */
+/** All parameters as one float32 vector: every graph's input, and the train step's updated output. */
+export interface TrainingParameterVectorIo {
+  input: string;
+  output: string;
+  size: number;
+}
+
+/** One optimiser state tensor: a slot shaped like the parameter vector (`vector`), or a global scalar. */
 export interface TrainingStateIo {
   name: string;
-  parameter?: string;
+  vector: boolean;
   shape: number[];
   /** Initial value of every element. */
   init: number;
@@ -65,6 +73,7 @@ export interface TrainingGraphIo {
   /** A VAE's ε, [N, code size]. */
   epsilon?: string;
   parameters: TrainingParameterIo[];
+  parameterVector: TrainingParameterVectorIo;
   state: TrainingStateIo[];
   /** Train step: the step's mean loss (before the update), penalties included. */
   loss: string;
@@ -151,14 +160,13 @@ function plan(spec: AutoencoderSpec, optimizer: OptimizerConfig, batchSize?: num
   const shapes = inferShapes(spec);
   const params = parameterInfos(spec);
   const state = optimizerState(optimizer);
-  const parameters = params.map((p) => ({
-    name: p.name,
-    neutralShape: [...p.shape],
-    shape: graphParameterShape(p.shape),
-    input: `param:${p.name}`,
-    output: `param:${p.name}:next`,
-    gradient: `grad:${p.name}`,
-  }));
+  let offset = 0;
+  const parameters = params.map((p) => {
+    const size = shapeSize(p.shape);
+    offset += size;
+    return { name: p.name, neutralShape: [...p.shape], shape: graphParameterShape(p.shape), offset: offset - size, size, gradient: `grad:${p.name}` };
+  });
+  const parameterVector = { input: "parameters", output: "parameters:next", size: offset };
   const io: TrainingGraphIo = {
     input: "input",
     ...(spec.noise ? { target: "target" } : {}),
@@ -166,19 +174,10 @@ function plan(spec: AutoencoderSpec, optimizer: OptimizerConfig, batchSize?: num
     masks: shapes.layers.filter((l) => l.layer.type === "dropout").map((l) => ({ layer: l.id, name: `mask:${l.id}`, shape: [...l.inputShape] })),
     ...(spec.variational ? { epsilon: "epsilon" } : {}),
     parameters,
-    state: [
-      ...parameters.flatMap((p) =>
-        state.slots.map((s) => ({
-          name: `${p.name}/${s.key}`,
-          parameter: p.name,
-          shape: p.shape,
-          init: s.init,
-          input: `state:${p.name}/${s.key}`,
-          output: `state:${p.name}/${s.key}:next`,
-        })),
-      ),
-      ...state.globals.map((s) => ({ name: s.key, shape: [], init: s.init, input: `state:${s.key}`, output: `state:${s.key}:next` })),
-    ],
+    parameterVector,
+    state: [...state.slots.map((s) => ({ ...s, vector: true, shape: [offset] })), ...state.globals.map((s) => ({ ...s, vector: false, shape: [] }))].map(
+      ({ key, vector, shape, init }) => ({ name: key, vector, shape, init, input: `state:${key}`, output: `state:${key}:next` }),
+    ),
     loss: "loss",
     evaluation: { loss: "loss_sum", mse: "mse_sum", bce: "bce_sum", ...(spec.variational ? { kl: "kl_sum" } : {}), penalty: "penalty" },
   };
@@ -196,11 +195,21 @@ interface Objective {
   backward(): Map<string, string>;
 }
 
+/** Each parameter cut out of the parameter vector, in its graph shape: one Split (a copy) and free Reshapes. */
+function splitParameters(e: Emitter, io: TrainingGraphIo): Map<string, string> {
+  const { parameters, parameterVector } = io;
+  e.g.reserve(parameterVector.input);
+  const sizes = e.ints(parameters.map((q) => q.size));
+  const pieces = e.opMulti("Split", [parameterVector.input, sizes], parameters.length, { axis: attr.int(0) }, "parameters_split");
+  return new Map(parameters.map((q, i) => [q.name, q.shape.length === 1 ? pieces[i] : e.reshape(pieces[i], q.shape, q.name)]));
+}
+
 function objective(p: Plan, training: boolean): Objective {
   const { spec, shapes, io } = p;
   const e = new Emitter(io.input);
   const features = shapeSize(shapes.inputShape);
-  const param = (name: string) => `param:${name}`;
+  const values = splitParameters(e, io);
+  const param = (name: string) => values.get(name) as string;
   const masks = new Map(io.masks.map((m) => [m.layer, m.name]));
   const forward = emitForward({ e, shapes, input: io.input, param, training: training ? { masks, epsilon: io.epsilon } : undefined });
   const fedTarget = training && io.target ? io.target : io.input;
@@ -263,7 +272,7 @@ function trainStepModel(p: Plan, optimizer: OptimizerConfig): Uint8Array {
   const loss = meanLoss(o);
   const grads = o.backward();
   checkGradients(p, grads);
-  const globals = Object.fromEntries(io.state.filter((s) => !s.parameter).map((s) => [s.name, s.input]));
+  const globals = Object.fromEntries(io.state.filter((s) => !s.vector).map((s) => [s.name, s.input]));
   const rule = optimizerRule(e, optimizer, { learningRate: io.learningRate, globals });
   const inputs = [...dataInputs(p, true), valueInfo(io.learningRate, [])];
   const graphInputs = inputs.map((i) => i.name);
@@ -273,17 +282,19 @@ function trainStepModel(p: Plan, optimizer: OptimizerConfig): Uint8Array {
     outputs.push(valueInfo(name, shape));
   };
   e.output(loss, io.loss, graphInputs);
-  for (const param of io.parameters) {
-    inputs.push(valueInfo(param.input, param.shape));
-    const slots = io.state.filter((s) => s.parameter === param.name);
-    for (const s of slots) inputs.push(valueInfo(s.input, s.shape));
-    const slotInputs = Object.fromEntries(slots.map((s) => [s.name.slice(param.name.length + 1), s.input]));
-    const next = rule.update(param.input, grads.get(param.name) as string, slotInputs, `${param.name}.update`);
-    bind(next.param, param.output, param.shape);
-    for (const s of slots) bind(next.slots[s.name.slice(param.name.length + 1)], s.output, s.shape);
-  }
+  // One update of the whole parameter vector: the optimiser's ops run once, not once per parameter.
+  const vector = io.parameterVector;
+  const flat = io.parameters.map((q) =>
+    q.shape.length === 1 ? (grads.get(q.name) as string) : e.reshape(grads.get(q.name) as string, [-1], `${q.name}.grad_flat`),
+  );
+  const gradient = flat.length === 1 ? flat[0] : e.op("Concat", flat, { axis: attr.int(0) }, "gradient_vector");
+  const slots = io.state.filter((s) => s.vector);
+  inputs.push(valueInfo(vector.input, [vector.size]), ...slots.map((s) => valueInfo(s.input, s.shape)));
+  const next = rule.update(vector.input, gradient, Object.fromEntries(slots.map((s) => [s.name, s.input])), "update");
+  bind(next.param, vector.output, [vector.size]);
+  for (const s of slots) bind(next.slots[s.name], s.output, s.shape);
   const newGlobals = rule.updateGlobals();
-  for (const s of io.state.filter((t) => !t.parameter)) {
+  for (const s of io.state.filter((t) => !t.vector)) {
     inputs.push(valueInfo(s.input, []));
     bind(newGlobals[s.name], s.output, []);
   }
@@ -296,7 +307,7 @@ function evaluateModel(p: Plan): Uint8Array {
   const { e } = o;
   const features = shapeSize(p.shapes.inputShape);
   const sums = metricSums(e, o.forward.output.name, o.target, features);
-  const inputs = [...dataInputs(p, false), ...io.parameters.map((q) => valueInfo(q.input, q.shape))];
+  const inputs = [...dataInputs(p, false), valueInfo(io.parameterVector.input, [io.parameterVector.size])];
   const graphInputs = inputs.map((i) => i.name);
   const ev = io.evaluation;
   const values: [string, string][] = [
@@ -322,8 +333,9 @@ function evaluateModel(p: Plan): Uint8Array {
  *
  * @example
  * const { trainStep, evaluate, io } = buildTrainingGraphs(spec, { optimizer });
- * // feed io.input, io.learningRate, every io.parameters[i].input and io.state[j].input;
- * // read io.loss, io.parameters[i].output and io.state[j].output, and feed them to the next step.
+ * // feed io.input, io.learningRate, io.parameterVector.input (toParameterVector(io.parameters, weights)) and every io.state[j].input;
+ * // read io.loss, io.parameterVector.output and io.state[j].output, and feed them to the next step;
+ * // fromParameterVector(io.parameters, vector) gives the neutral weights back.
  */
 export function buildTrainingGraphs(spec: AutoencoderSpec, options: TrainingGraphOptions): TrainingGraphs {
   const p = plan(spec, options.optimizer, options.batchSize);
@@ -342,7 +354,7 @@ export function buildGradientGraph(spec: AutoencoderSpec, options: { batchSize?:
   const loss = meanLoss(o);
   const grads = o.backward();
   checkGradients(p, grads);
-  const inputs = [...dataInputs(p, true), ...p.io.parameters.map((q) => valueInfo(q.input, q.shape))];
+  const inputs = [...dataInputs(p, true), valueInfo(p.io.parameterVector.input, [p.io.parameterVector.size])];
   const graphInputs = inputs.map((i) => i.name);
   e.output(loss, p.io.loss, graphInputs);
   for (const q of p.io.parameters) e.output(grads.get(q.name) as string, q.gradient, graphInputs);

@@ -41,6 +41,8 @@ export class Emitter {
   private readonly floats = new Map<number, string>();
   private readonly int64s = new Map<string, string>();
   private batchValues?: { count: string; inverse: string };
+  /** Values renamed to the graph output they were bound to (see `output`). */
+  private readonly renamed = new Map<string, string>();
 
   /**
    * @param batchInput the graph input whose first dimension is the batch size.
@@ -73,7 +75,7 @@ export class Emitter {
 
   /** A node with one output; returns the output's name. */
   op(type: string, inputs: string[], attributes: Record<string, AttrValue> = {}, base = type): string {
-    return this.g.node(type, inputs, attributes, base);
+    return this.g.node(type, this.current(inputs), attributes, base);
   }
 
   /** A node with several outputs (MaxPool with Indices). */
@@ -83,7 +85,7 @@ export class Emitter {
       name: this.g.unique(`${base}_node`),
       op_type: type,
       domain: "",
-      input: inputs,
+      input: this.current(inputs),
       output: names,
       attribute: Object.entries(attributes).map(([k, v]) => toAttribute(k, v)),
     });
@@ -135,9 +137,28 @@ export class Emitter {
     return this.batchValues;
   }
 
-  /** Makes `value` a graph output named `name` (renaming its producer where possible). */
+  /**
+   * Makes `value` a graph output named `name`. A value computed here is renamed
+   * to `name` everywhere, even where other nodes read it (the optimiser's new
+   * moments feed the parameter update too): an Identity to a separate output
+   * would copy the tensor on every step.
+   */
   output(value: string, name: string, graphInputs: readonly string[]): void {
-    this.g.bindOutput({ name: value, shape: [], physical: "flat" }, name, graphInputs);
+    const producer = this.g.nodes.find((n) => n.output.includes(value));
+    if (!producer || graphInputs.includes(value)) {
+      // A graph input, an initializer, or a value already bound to another output: copied through an Identity.
+      this.g.bindOutput({ name: this.current([value])[0], shape: [], physical: "flat" }, name, [...graphInputs, ...this.renamed.values()]);
+      return;
+    }
+    for (const n of this.g.nodes) {
+      n.output = n.output.map((o) => (o === value ? name : o));
+      n.input = n.input.map((i) => (i === value ? name : i));
+    }
+    this.renamed.set(value, name);
+  }
+
+  private current(names: string[]): string[] {
+    return names.map((n) => this.renamed.get(n) ?? n);
   }
 }
 

@@ -13,6 +13,7 @@
  * Every "total" here is a sum over the batch; the step divides by N.
  */
 import { BCE_EPSILON, type AutoencoderSpec } from "@aelab/core";
+import { attr } from "../internal/graph-builder.ts";
 import type { Emitter } from "./emitter.ts";
 
 export interface Reconstruction {
@@ -29,7 +30,9 @@ function absGradSign(e: Emitter, x: string, base: string): string {
 /** Σ_n mse_n over a batch, and its gradient. */
 export function mseLoss(e: Emitter, output: string, target: string, features: number): Reconstruction {
   const diff = e.sub(output, target, "mse.diff");
-  const total = e.scale(e.sumAll(e.mul(diff, diff, "mse.sq"), "mse.sum"), 1 / features, "mse.total");
+  // One pass over the batch instead of a Mul and a ReduceSum.
+  const squares = e.op("ReduceSumSquare", [diff], { keepdims: attr.int(0) }, "mse.sum");
+  const total = e.scale(squares, 1 / features, "mse.total");
   return { total, grad: (scale) => e.mul(diff, e.scale(scale, 2 / features, "mse.grad_scale"), "mse.grad") };
 }
 

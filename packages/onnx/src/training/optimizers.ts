@@ -4,7 +4,10 @@
  * - adam: m ← m·β1 + g·(1−β1); v ← v·β2 + g²·(1−β2);
  *   p ← (m/(1−β1ᵗ)) / (√(v/(1−β2ᵗ)) + ε) · (−lr) + p, where β1ᵗ and β2ᵗ are
  *   state scalars that start at β1 and β2 and are multiplied by them after each
- *   step (tfjs's accBeta1/accBeta2), so ε is added to √v̂ as in tfjs and Keras;
+ *   step (tfjs's accBeta1/accBeta2), so ε is added to √v̂ as in tfjs and Keras.
+ *   The slots hold m/(1−β1) and v/(1−β2), and the bias corrections, ε and the
+ *   learning rate are folded into two scalars per step (see the adam rule), so
+ *   the same update takes 10 elementwise ops per parameter instead of 14;
  * - sgd: p ← g·(−lr) + p; with momentum μ > 0: a ← a·μ + g, p ← a·(−lr) + p;
  * - rmsprop (ρ = 0.9, Keras's default, as backend-tfjs): s ← s·ρ + g²·(1−ρ);
  *   a ← a·μ + g·lr / √(s + ε) (ε inside the root, as tfjs); p ← p − a.
@@ -76,18 +79,28 @@ export function optimizerRule(e: Emitter, config: OptimizerConfig, inputs: Optim
       const one = e.scalar(1);
       const p1 = inputs.globals.beta1_power;
       const p2 = inputs.globals.beta2_power;
-      let corrections: { c1: string; c2: string } | undefined;
-      const corr = () => (corrections ??= { c1: e.sub(one, p1, "adam.one_minus_b1t"), c2: e.sub(one, p2, "adam.one_minus_b2t") });
+      // The per-step scalars, once for all parameters: with a = 1 − β2 and k = √(a/(1 − β2ᵗ)),
+      // s = −lr·(1 − β1)/((1 − β1ᵗ)·k) and ε/k (see `update`).
+      let scalars: { s: string; eps: string } | undefined;
+      const stepScalars = () => {
+        if (scalars) return scalars;
+        const c1 = e.sub(one, p1, "adam.one_minus_b1t");
+        const c2 = e.sub(one, p2, "adam.one_minus_b2t");
+        const k = e.op("Sqrt", [e.div(e.scalar(1 - beta2), c2, "adam.k_sq")], {}, "adam.k");
+        const s = e.div(e.scale(negativeLr(), 1 - beta1, "adam.neg_lr_b1"), e.mul(c1, k, "adam.c1_k"), "adam.step_scale");
+        return (scalars = { s, eps: e.div(e.scalar(epsilon), k, "adam.eps_hat") });
+      };
       return {
         ...state,
+        // tfjs's m = β1·m + (1 − β1)·g and v = β2·v + (1 − β2)·g², kept as m/(1 − β1) and v/(1 − β2), so each
+        // costs one op less; then (m/(1 − β1ᵗ)) / (√(v/(1 − β2ᵗ)) + ε) · (−lr) = s·m'/(√v' + ε/k) exactly
+        // (m' and v' the stored values): 10 elementwise ops per parameter instead of 14, same result up to rounding.
         update(p, g, slots, base) {
-          const { c1, c2 } = corr();
-          const m = e.add(e.scale(slots.m, beta1, `${base}.m_decay`), e.scale(g, 1 - beta1, `${base}.m_new`), `${base}.m`);
-          const v = e.add(e.scale(slots.v, beta2, `${base}.v_decay`), e.scale(e.mul(g, g, `${base}.g_sq`), 1 - beta2, `${base}.v_new`), `${base}.v`);
-          const mHat = e.div(m, c1, `${base}.m_hat`);
-          const vHat = e.div(v, c2, `${base}.v_hat`);
-          const denom = e.add(e.op("Sqrt", [vHat], {}, `${base}.v_sqrt`), e.scalar(epsilon), `${base}.denom`);
-          const step = e.mul(e.div(mHat, denom, `${base}.ratio`), negativeLr(), `${base}.step`);
+          const { s, eps } = stepScalars();
+          const m = e.add(e.scale(slots.m, beta1, `${base}.m_decay`), g, `${base}.m`);
+          const v = e.add(e.scale(slots.v, beta2, `${base}.v_decay`), e.mul(g, g, `${base}.g_sq`), `${base}.v`);
+          const denom = e.add(e.op("Sqrt", [v], {}, `${base}.v_sqrt`), eps, `${base}.denom`);
+          const step = e.div(e.mul(m, s, `${base}.m_scaled`), denom, `${base}.step`);
           return { param: e.add(step, p, `${base}.next`), slots: { m, v } };
         },
         updateGlobals: () => ({ beta1_power: e.scale(p1, beta1, "adam.b1t_next"), beta2_power: e.scale(p2, beta2, "adam.b2t_next") }),

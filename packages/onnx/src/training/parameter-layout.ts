@@ -5,9 +5,12 @@
  * - conv2d kernel [kh, kw, in, out] → Conv weight [out, in, kh, kw];
  * - conv2dTranspose kernel [kh, kw, out, in] → ConvTranspose weight [in, out, kh, kw];
  * - dense kernels and biases are stored as they are.
- * A trainer converts once when it starts and once per `getWeights`.
+ * The graphs take all parameters as one float32 vector (each flattened in that
+ * layout at its offset; see `toParameterVector`), so the optimiser updates it
+ * with a few ops in all. A trainer converts once when it starts and once per
+ * `getWeights`.
  */
-import type { NamedTensor } from "@aelab/core";
+import { weightsMap, type NamedTensor, type NeutralWeights } from "@aelab/core";
 
 /** [a, b, c, d] → [d, c, a, b] (both 4-D kernel kinds use the same permutation). */
 function forward4(data: Float32Array, [a, b, c, d]: number[]): Float32Array {
@@ -47,4 +50,31 @@ export function toGraphLayout(tensor: NamedTensor): { shape: number[]; data: Flo
 export function fromGraphLayout(name: string, neutralShape: readonly number[], data: Float32Array): NamedTensor {
   const values = neutralShape.length === 4 ? backward4(data, [...neutralShape]) : data.slice();
   return { name, shape: [...neutralShape], data: values };
+}
+
+/** Where one parameter sits in the parameter vector. */
+export interface ParameterSlot {
+  name: string;
+  neutralShape: readonly number[];
+  offset: number;
+  size: number;
+}
+
+/**
+ * The parameter vector of neutral weights: each of `slots` in the graph layout at its offset.
+ *
+ * @example
+ * const vector = toParameterVector(io.parameters, weights); // feed as io.parameterVector.input
+ */
+export function toParameterVector(slots: readonly ParameterSlot[], weights: NeutralWeights): Float32Array {
+  const byName = weightsMap(weights);
+  const size = slots.reduce((n, s) => Math.max(n, s.offset + s.size), 0);
+  const vector = new Float32Array(size);
+  for (const s of slots) vector.set(toGraphLayout(byName.get(s.name) as NamedTensor).data, s.offset);
+  return vector;
+}
+
+/** The inverse of `toParameterVector`: every parameter in its neutral shape (new arrays). */
+export function fromParameterVector(slots: readonly ParameterSlot[], vector: Float32Array): NamedTensor[] {
+  return slots.map((s) => fromGraphLayout(s.name, s.neutralShape, vector.subarray(s.offset, s.offset + s.size)));
 }

@@ -16,7 +16,7 @@ import { referenceForward } from "../testing/reference-forward.ts";
 import { referenceTrainingLoss } from "../testing/reference-training.ts";
 import { buildTrainingGraphs } from "./build-training-graphs.ts";
 import { RMSPROP_DECAY } from "./optimizers.ts";
-import { fromGraphLayout } from "./parameter-layout.ts";
+import { fromParameterVector } from "./parameter-layout.ts";
 import { dataFeeds, parameterFeeds, session, stepBatch } from "./training-test-support.ts";
 import * as ortNode from "onnxruntime-node";
 
@@ -57,13 +57,13 @@ async function onnxSteps(spec: AutoencoderSpec, weights: NeutralWeights, c: Opti
       const step = stepBatch(spec, randomTensor([4, ...spec.input.shape], 20 + k), 30 + k);
       const out = await s.run({ ...dataFeeds(io, step), ...params, ...state, [io.learningRate]: f32(k >= 2 ? lr2 : c.learningRate) });
       losses.push((out[io.loss].data as Float32Array)[0]);
-      params = Object.fromEntries(io.parameters.map((p) => [p.input, out[p.output]]));
+      params = { [io.parameterVector.input]: out[io.parameterVector.output] };
       state = Object.fromEntries(io.state.map((st) => [st.input, out[st.output]]));
     }
   } finally {
     await s.release();
   }
-  const tensors = io.parameters.map((p) => fromGraphLayout(p.name, p.neutralShape, params[p.input].data as Float32Array));
+  const tensors = fromParameterVector(io.parameters, params[io.parameterVector.input].data as Float32Array);
   return { weights: { format: "aelab-weights/1", tensors } as NeutralWeights, losses };
 }
 

@@ -3,18 +3,9 @@
  * from neutral weights and core's seeded draws, run under onnxruntime-node.
  */
 import * as ort from "onnxruntime-node";
-import {
-  Random,
-  drawTrainingRandomness,
-  inferShapes,
-  weightsMap,
-  type AutoencoderSpec,
-  type Float32Tensor,
-  type NeutralWeights,
-  type TrainingDraws,
-} from "@aelab/core";
+import { Random, drawTrainingRandomness, inferShapes, type AutoencoderSpec, type Float32Tensor, type NeutralWeights, type TrainingDraws } from "@aelab/core";
 import type { TrainingGraphIo } from "./build-training-graphs.ts";
-import { fromGraphLayout, toGraphLayout } from "./parameter-layout.ts";
+import { fromGraphLayout, toParameterVector } from "./parameter-layout.ts";
 
 export interface StepBatch {
   /** The clean batch (the target). */
@@ -39,15 +30,10 @@ export function dataFeeds(io: TrainingGraphIo, { batch, draws }: StepBatch): Rec
   return feeds;
 }
 
-/** Parameter feeds in the graph layout. */
+/** The parameter vector feed (graph layout). */
 export function parameterFeeds(io: TrainingGraphIo, weights: NeutralWeights): Record<string, ort.Tensor> {
-  const byName = weightsMap(weights);
-  return Object.fromEntries(
-    io.parameters.map((p) => {
-      const g = toGraphLayout(byName.get(p.name) as NeutralWeights["tensors"][number]);
-      return [p.input, t(g.data, g.shape)];
-    }),
-  );
+  const { input, size } = io.parameterVector;
+  return { [input]: t(toParameterVector(io.parameters, weights), [size]) };
 }
 
 export async function session(bytes: Uint8Array, threads = 1): Promise<ort.InferenceSession> {

@@ -4,7 +4,7 @@ import type { EChartsOption } from "echarts";
 import { useMemo } from "react";
 import { formatAxisValue, formatMetric } from "~/lib/format";
 import { EChart } from "./echart";
-import { SCATTER_PALETTE, type CodeCloud } from "./playground/code-charts";
+import { SCATTER_PALETTE, groupCodesByLabel, type CodeCloud } from "./playground/code-charts";
 
 export interface HistogramData {
   edges: number[];
@@ -42,18 +42,7 @@ export function scatterAxisName(cloud: Pick<CodeCloud, "projection" | "explained
 }
 
 export function RunCodeScatter({ cloud, classNames }: { cloud: CodeCloud; classNames: string[] | null }) {
-  const groups = useMemo(() => {
-    const byLabel = new Map<string, Array<[number, number]>>();
-    const order = cloud.label.map((label, i) => i).sort((a, b) => (cloud.label[a] ?? -1) - (cloud.label[b] ?? -1));
-    for (const i of order) {
-      const label = cloud.label[i];
-      const name = label === null ? "validation" : (classNames?.[label] ?? String(label));
-      const list = byLabel.get(name) ?? [];
-      list.push([cloud.points[2 * i], cloud.points[2 * i + 1]]);
-      byLabel.set(name, list);
-    }
-    return [...byLabel.entries()];
-  }, [cloud, classNames]);
+  const groups = useMemo(() => groupCodesByLabel(cloud, classNames), [cloud, classNames]);
   const option = useMemo<EChartsOption>(
     () => ({
       animation: false,

@@ -37,18 +37,23 @@ export function CodeBars({ code }: { code: Float32Array | null }) {
 
 export const SCATTER_PALETTE = ["#1d4ed8", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#db2777", "#4b5563", "#65a30d"];
 
+/** The cloud's points as one [name, points] series per label, in label order (unlabelled points as "validation"). */
+export function groupCodesByLabel(cloud: Pick<CodeCloud, "label" | "points">, classNames: string[] | null): [string, Array<[number, number]>][] {
+  const byLabel = new Map<string, Array<[number, number]>>();
+  const order = cloud.label.map((_, i) => i).sort((a, b) => (cloud.label[a] ?? -1) - (cloud.label[b] ?? -1));
+  for (const i of order) {
+    const label = cloud.label[i];
+    const name = label === null ? "validation" : (classNames?.[label] ?? String(label));
+    const list = byLabel.get(name) ?? [];
+    list.push([cloud.points[2 * i], cloud.points[2 * i + 1]]);
+    byLabel.set(name, list);
+  }
+  return [...byLabel.entries()];
+}
+
 export function CodeScatter({ cloud, code, classNames }: { cloud: CodeCloud; code: Float32Array | null; classNames: string[] | null }) {
   const mine = useMemo(() => (code ? projectCode(code, cloud.axes) : null), [code, cloud.axes]);
-  const groups = useMemo(() => {
-    const byLabel = new Map<string, Array<[number, number]>>();
-    cloud.label.forEach((label, i) => {
-      const name = label === null ? "validation" : (classNames?.[label] ?? String(label));
-      const list = byLabel.get(name) ?? [];
-      list.push([cloud.points[2 * i], cloud.points[2 * i + 1]]);
-      byLabel.set(name, list);
-    });
-    return [...byLabel.entries()];
-  }, [cloud, classNames]);
+  const groups = useMemo(() => groupCodesByLabel(cloud, classNames), [cloud, classNames]);
   const option = useMemo<EChartsOption>(() => {
     const [first, second] = cloud.explainedVariance ?? [];
     const axisName = (i: 0 | 1) =>

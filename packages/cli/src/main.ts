@@ -32,6 +32,11 @@ export async function main(argv: string[]): Promise<number> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // `aelab runs | head`: the reader left, so there is nobody to write to; stop quietly, as Unix tools do.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
   let code: number = EXIT.ok;
   const program = new Command("aelab")
     .description("Train, track, compare and export autoencoders.")

@@ -18,7 +18,7 @@ import {
   type TrialExecutor,
 } from "@aelab/training";
 import { dirname, resolve } from "node:path";
-import { requireExistingDb, type CliContext } from "../context.ts";
+import { normaliseDb, requireExistingDb, type CliContext } from "../context.ts";
 import { EXIT, exitCodeFor } from "../exit-codes.ts";
 import { duration, fmt, table } from "../format.ts";
 import { createProgressReporter, type ProgressReporter } from "../progress.ts";
@@ -37,9 +37,17 @@ export interface SweepFlags {
   jobTimeout?: number;
 }
 
-async function loadRecordedSweep(sweepId: string, tracker: Tracker) {
+/** The database as the user would type it again: credentials hidden. */
+const shownDb = (db: string) => db.replace(/\/\/[^@/]*@/, "//***@");
+
+/** `--db …` to repeat in a printed command, or nothing when the database is the default one. */
+const dbFlag = (db: string) => (db === normaliseDb(undefined) ? "" : ` --db ${shownDb(db)}`);
+
+async function loadRecordedSweep(sweepId: string, tracker: Tracker, db: string) {
   const record = await tracker.getSweep(sweepId);
-  if (!record) throw new AelabError(ErrorCode.NotFound, `Expected a recorded sweep to resume. Received: --resume ${sweepId}`);
+  if (!record) {
+    throw new AelabError(ErrorCode.NotFound, `Expected a recorded sweep to resume in ${shownDb(db)} (pass the sweep's --db). Received: --resume ${sweepId}`);
+  }
   return { record, sweep: parseSweepConfig(record.config, `sweep ${record.id}`) };
 }
 
@@ -71,7 +79,7 @@ export async function sweepCommand(file: string | undefined, flags: SweepFlags, 
   const reporter = createProgressReporter();
   let boss: Awaited<ReturnType<typeof startBoss>> | undefined;
   try {
-    const { record, sweep } = fromFile ? { record: undefined, sweep: fromFile } : await loadRecordedSweep(flags.resume!, tracker);
+    const { record, sweep } = fromFile ? { record: undefined, sweep: fromFile } : await loadRecordedSweep(flags.resume!, tracker, ctx.db);
     if (flags.backend) overrideBackend(sweep, flags.backend);
     for (const warning of new Set(sweep.trials.flatMap((t) => specWarnings(t.config.spec).map((w) => `${t.config.spec.name}: ${w}`))))
       ctx.err(`warning: ${warning}`);
@@ -143,7 +151,7 @@ async function report(result: SweepOutcome, sweep: SweepConfig, r: ReportContext
   const incomplete = result.counts.skipped > 0 || result.counts.running > 0;
   let code: number = result.counts.failed > 0 || result.counts.crashed > 0 ? EXIT.runFailed : EXIT.ok;
   if (incomplete) {
-    ctx.err(`Sweep ${result.sweepId} stopped before every trial ran; continue it with: aelab sweep --resume ${result.sweepId}`);
+    ctx.err(`Sweep ${result.sweepId} stopped before every trial ran; continue it with: aelab${dbFlag(ctx.db)} sweep --resume ${result.sweepId}`);
     if (code === EXIT.ok) code = EXIT.failure;
   }
   if (sweep.exportBest && flags.export && result.best && !ctx.signal.aborted) {

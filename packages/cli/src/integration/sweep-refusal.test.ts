@@ -46,6 +46,12 @@ describe("sweep and worker refusals", () => {
     const resume = await runCli(["--db", db, "sweep", "--resume", "no-such-sweep"], { cwd: dir });
     expect(resume.code).toBe(3);
     expect(existsSync(db)).toBe(false);
+    // An unknown sweep in an existing database: the message names the database searched.
+    const existing = join(dir, "existing.db");
+    expect((await runCli(["--db", existing, "db", "migrate"], { cwd: dir })).code).toBe(0);
+    const unknown = await runCli(["--db", existing, "sweep", "--resume", "no-such-sweep"], { cwd: dir });
+    expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toContain(`Expected a recorded sweep to resume in file:${existing} (pass the sweep's --db). Received: --resume no-such-sweep`);
     const worker = await runCli(["--db", db, "worker"], { cwd: dir });
     expect(worker.code).toBe(2);
     expect(worker.stderr).toMatch(/aelab worker pulls trials from pg-boss, so --db must be a postgresql:\/\/ URL/);

@@ -50,9 +50,24 @@ function readApplied(db: Database.Database): AppliedMigrationRow[] {
 export function openSqlite(path: string): Database.Database {
   mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
-  db.pragma("journal_mode = WAL");
+  // Switching a new file to WAL takes an exclusive lock, and SQLite may answer SQLITE_BUSY at once there, without its busy
+  // handler (seen when 4 processes open one new file together): retry until the busy timeout, then fail as before.
+  if (String(db.pragma("journal_mode", { simple: true })).toLowerCase() !== "wal") retryBusy(() => db.pragma("journal_mode = WAL"));
   db.pragma("foreign_keys = ON");
   return db;
+}
+
+function retryBusy<T>(fn: () => T): T {
+  const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      return fn();
+    } catch (error) {
+      if ((error as { code?: string }).code !== "SQLITE_BUSY" || Date.now() > deadline) throw error;
+      Atomics.wait(pause, 0, 0, 10 + Math.random() * 40);
+    }
+  }
 }
 
 function applyOne(db: Database.Database, migration: EmbeddedMigration): boolean {
